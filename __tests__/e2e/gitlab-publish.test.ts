@@ -1,0 +1,219 @@
+import { readFile } from 'node:fs/promises'
+import path from 'node:path'
+
+import { expectNoTokenLeak, makeWorkspace, parseDotenv, runInProcess } from '../support/run-tool.js'
+import {
+  PRIVATE_TOKEN,
+  PROJECT,
+  startGitLabScenario,
+  type GitLabScenario,
+} from '../support/gitlab-scenario.js'
+
+const files = {
+  'dist/app-linux-amd64.tar.gz': 'linux build\n'.repeat(1000),
+  'dist/app-darwin-arm64.tar.gz': 'darwin build\n'.repeat(500),
+  'dist/app-windows-amd64.zip': 'windows build\n'.repeat(700),
+  'CHANGELOG.md': '## v1.2.0\n\n- faster\n',
+}
+
+let scenario: GitLabScenario
+
+beforeEach(async () => {
+  scenario = await startGitLabScenario()
+})
+afterEach(async () => {
+  await scenario.close()
+})
+
+const writes = (): string[] =>
+  scenario.gitlab.requests.writeRequests().map((r) => `${r.method} ${r.path.replace(/\?.*$/, '')}`)
+
+describe('publishing to GitLab', () => {
+  it('creates the tag, the release with milestones and released_at, three files, SHA256SUMS and evidence', async () => {
+    const workspace = await makeWorkspace(files)
+    const result = await runInProcess(
+      scenario.env({
+        INPUT_TAG_NAME: 'v1.2.0',
+        INPUT_REF: 'main',
+        INPUT_TAG_MESSAGE: 'Version 1.2.0',
+        INPUT_NAME: 'App 1.2.0',
+        INPUT_DESCRIPTION_FILE: 'CHANGELOG.md',
+        INPUT_MILESTONES: 'v1.0, v1.1',
+        INPUT_RELEASED_AT: '2026-01-02T03:04:05Z',
+        INPUT_ASSETS: 'dist/*.tar.gz\ndist/*.zip',
+        INPUT_OUTPUTS_FILE: 'release.env',
+      }),
+      workspace,
+    )
+    expect(result.output).not.toContain('ERROR')
+    expect(result.exitCode).toBe(0)
+
+    const release = scenario.gitlab.state.release(PROJECT, 'v1.2.0')
+    expect(release?.name).toBe('App 1.2.0')
+    expect(release?.description).toBe(files['CHANGELOG.md'])
+    expect(new Date(release?.releasedAt ?? 0).toISOString()).toBe('2026-01-02T03:04:05.000Z')
+    expect(release?.milestoneIds).toHaveLength(2)
+    const tag = scenario.gitlab.project(PROJECT).tags.get('v1.2.0')
+    expect(tag?.message).toBe('Version 1.2.0')
+    expect(tag?.commitSha).toBe(scenario.mainSha)
+
+    const linkNames = (release?.links ?? []).map((l) => l.name).sort()
+    expect(linkNames).toEqual([
+      'SHA256SUMS',
+      'app-darwin-arm64.tar.gz',
+      'app-linux-amd64.tar.gz',
+      'app-windows-amd64.zip',
+      'release-evidence.intoto.json',
+    ])
+    for (const link of release?.links ?? []) expect(link.filepath).toBe(`/${link.name}`)
+    const stored = scenario.gitlab.state.packageFiles(PROJECT, 'release-assets', 'v1.2.0')
+    expect(stored.map((f) => f.fileName).sort()).toEqual(linkNames)
+
+    const sums = await readFile(path.join(workspace, '.forge-release/SHA256SUMS'), 'utf8')
+    expect(sums.trim().split('\n')).toHaveLength(3)
+    const evidence = JSON.parse(
+      await readFile(path.join(workspace, '.forge-release/release-evidence.intoto.json'), 'utf8'),
+    ) as {
+      _type: string
+      subject: { name: string }[]
+      predicate: { release: { milestones: unknown[] } }
+    }
+    expect(evidence._type).toBe('https://in-toto.io/Statement/v1')
+    expect(evidence.subject.map((s) => s.name)).toContain('app-linux-amd64.tar.gz')
+    expect(evidence.predicate.release.milestones).toHaveLength(2)
+
+    const dotenv = parseDotenv(await readFile(path.join(workspace, 'release.env'), 'utf8'))
+    expect(dotenv.RELEASE_TAG_NAME).toBe('v1.2.0')
+    expect(dotenv.RELEASE_CREATED).toBe('true')
+    expect(dotenv.RELEASE_COMMIT_SHA).toBe(scenario.mainSha)
+    expect(JSON.parse(dotenv.RELEASE_ASSETS ?? '[]')).toHaveLength(5)
+    expect(result.outputs.created).toBe('true')
+    await expectNoTokenLeak(PRIVATE_TOKEN, result, workspace)
+  })
+
+  it('changes nothing and uploads nothing when the same run is repeated', async () => {
+    const workspace = await makeWorkspace(files)
+    const env = scenario.env({
+      INPUT_TAG_NAME: 'v1.2.0',
+      INPUT_REF: 'main',
+      INPUT_MILESTONES: 'v1.0',
+      INPUT_ASSETS: 'dist/*',
+    })
+    expect((await runInProcess(env, workspace)).exitCode).toBe(0)
+    scenario.gitlab.requests.clear()
+
+    const again = await runInProcess(env, workspace)
+    expect(again.exitCode).toBe(0)
+    expect(writes()).toEqual([])
+    expect(again.outputs.created).toBe('false')
+    expect(scenario.gitlab.state.release(PROJECT, 'v1.2.0')?.links).toHaveLength(5)
+  })
+
+  it('updates the name, description and milestones of an existing release', async () => {
+    const workspace = await makeWorkspace(files)
+    const first = scenario.env({
+      INPUT_TAG_NAME: 'v1.2.0',
+      INPUT_REF: 'main',
+      INPUT_MILESTONES: 'v1.0',
+    })
+    expect((await runInProcess(first, workspace)).exitCode).toBe(0)
+
+    const second = await runInProcess(
+      scenario.env({
+        INPUT_TAG_NAME: 'v1.2.0',
+        INPUT_NAME: 'Renamed',
+        INPUT_DESCRIPTION: 'New notes',
+        INPUT_MILESTONES: 'v1.1',
+      }),
+      workspace,
+    )
+    expect(second.exitCode).toBe(0)
+    const release = scenario.gitlab.state.release(PROJECT, 'v1.2.0')
+    expect(release?.name).toBe('Renamed')
+    expect(release?.description).toBe('New notes')
+    const titles = scenario.gitlab
+      .project(PROJECT)
+      .milestones.filter((m) => release?.milestoneIds.includes(m.id))
+      .map((m) => m.title)
+    expect(titles).toEqual(['v1.1'])
+    expect(second.outputs.created).toBe('false')
+  })
+
+  it('fails with one clear error and no write request when the tag is missing and no ref is given', async () => {
+    const workspace = await makeWorkspace(files)
+    const result = await runInProcess(
+      scenario.env({ INPUT_TAG_NAME: 'v9.9.9', INPUT_ASSETS: 'dist/*' }),
+      workspace,
+    )
+    expect(result.exitCode).toBe(1)
+    expect(result.output).toMatch(/Input 'ref': Tag 'v9.9.9' does not exist/)
+    expect(writes()).toEqual([])
+  })
+
+  it('publishes with the CI job token through the generic package registry', async () => {
+    const workspace = await makeWorkspace(files)
+    const result = await runInProcess(
+      scenario.jobEnv({
+        CI_COMMIT_TAG: 'v2.0.0',
+        INPUT_ASSETS: 'dist/*.zip',
+        INPUT_OUTPUTS_FILE: 'release.env',
+      }),
+      workspace,
+    )
+    expect(result.output).not.toContain('ERROR')
+    expect(result.exitCode).toBe(0)
+    const jobRequests = scenario.gitlab.requests.withHeader('job-token')
+    expect(jobRequests.length).toBeGreaterThan(0)
+    expect(scenario.gitlab.requests.withHeader('private-token')).toEqual([])
+    expect(
+      scenario.gitlab.state
+        .packageFiles(PROJECT, 'release-assets', 'v2.0.0')
+        .map((f) => f.fileName),
+    ).toContain('app-windows-amd64.zip')
+  })
+
+  it('uploads to project uploads with a private token', async () => {
+    const workspace = await makeWorkspace(files)
+    const result = await runInProcess(
+      scenario.env({
+        INPUT_TAG_NAME: 'v3.0.0',
+        INPUT_REF: 'main',
+        INPUT_ASSETS: 'dist/*.zip',
+        INPUT_UPLOAD_TO: 'project_uploads',
+      }),
+      workspace,
+    )
+    expect(result.output).not.toContain('ERROR')
+    expect(result.exitCode).toBe(0)
+    const links = scenario.gitlab.state.release(PROJECT, 'v3.0.0')?.links ?? []
+    const zip = links.find((l) => l.name === 'app-windows-amd64.zip')
+    expect(zip?.url).toMatch(/\/-\/project\/42\/uploads\/[0-9a-f]{32}\/app-windows-amd64\.zip$/)
+
+    scenario.gitlab.requests.clear()
+    const again = await runInProcess(
+      scenario.env({
+        INPUT_TAG_NAME: 'v3.0.0',
+        INPUT_ASSETS: 'dist/*.zip',
+        INPUT_UPLOAD_TO: 'project_uploads',
+      }),
+      workspace,
+    )
+    expect(again.exitCode).toBe(0)
+    expect(writes()).toEqual([])
+  })
+
+  it('refuses project uploads with the job token before any request', async () => {
+    const workspace = await makeWorkspace(files)
+    const result = await runInProcess(
+      scenario.jobEnv({
+        CI_COMMIT_TAG: 'v2.0.0',
+        INPUT_ASSETS: 'dist/*.zip',
+        INPUT_UPLOAD_TO: 'project_uploads',
+      }),
+      workspace,
+    )
+    expect(result.exitCode).toBe(1)
+    expect(result.output).toMatch(/upload_to/)
+    expect(scenario.gitlab.requests.all()).toEqual([])
+  })
+})

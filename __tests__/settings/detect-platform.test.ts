@@ -1,0 +1,50 @@
+import { detectPlatform, recogniseApiUrl } from '../../src/settings/detect-platform.js'
+import type { CiSystem } from '../../src/settings/ci-environment.js'
+
+describe('recogniseApiUrl', () => {
+  test.each([
+    ['https://git.code.tencent.com/api/v3', 'gongfeng'],
+    ['https://git.tencent.com/api/v3', 'gongfeng'],
+    ['https://code.dev.tencent.com/api/v3', 'gongfeng'],
+    ['https://api.github.com', 'github'],
+    ['https://api.octocorp.ghe.com', 'github'],
+    ['https://gitlab.com/api/v4', 'gitlab'],
+    ['https://jihulab.com/api/v4/', 'gitlab'],
+    ['https://ghe.example.com/api/v3', undefined],
+    ['https://example.com/', undefined],
+  ])('takes %s for %s', (url, platform) => {
+    expect(recogniseApiUrl(new URL(url))).toBe(platform)
+  })
+})
+
+describe('detectPlatform', () => {
+  const cases: [string | undefined, CiSystem, string][] = [
+    [undefined, 'github-actions', 'github'],
+    [undefined, 'gitlab-ci', 'gitlab'],
+    ['https://ghe.example.com/api/v3', 'github-actions', 'github'],
+    ['https://git.code.tencent.com/api/v3', 'github-actions', 'gongfeng'],
+    ['https://git.code.tencent.com/api/v3', 'gitlab-ci', 'gongfeng'],
+    ['https://gitlab.example.com/api/v4', 'github-actions', 'gitlab'],
+    ['https://api.github.com', 'gitlab-ci', 'github'],
+    ['https://gitlab.example.com/api/v4', 'none', 'gitlab'],
+    ['https://gitlab.example.com/custom', 'gitlab-ci', 'gitlab'],
+  ]
+  test.each(cases)('detects %s under %s as %s', (url, system, platform) => {
+    expect(detectPlatform(url === undefined ? undefined : new URL(url), system)).toEqual({
+      platform,
+    })
+  })
+
+  const unknown: [string | undefined, CiSystem][] = [
+    [undefined, 'none'],
+    ['https://ghe.example.com/api/v3', 'none'],
+    ['https://code.example.com/api/v3', 'gitlab-ci'],
+  ]
+  test.each(unknown)('asks for platform for %s under %s', (url, system) => {
+    const detection = detectPlatform(url === undefined ? undefined : new URL(url), system)
+    expect(detection).toEqual({
+      problem: expect.stringMatching(/cannot tell/),
+      hint: expect.stringMatching(/Set platform/),
+    })
+  })
+})

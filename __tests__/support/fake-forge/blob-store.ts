@@ -1,0 +1,128 @@
+/**
+ * Where uploaded bytes go. Bodies are streamed and hashed as they arrive — never buffered
+ * whole — because the benchmark pushes gigabytes through the fake.
+ *
+ * - `disk` (default): bytes are written to a temp directory (removed by `close()`), so
+ *   downloads return exactly what was uploaded.
+ * - `discard`: only size and sha256 are kept. Reads of a discarded blob yield `size` zero
+ *   bytes, so Content-Length and HEAD answers stay right while the content does not.
+ */
+import { createHash } from 'node:crypto'
+import { createReadStream, createWriteStream, type WriteStream } from 'node:fs'
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { Readable } from 'node:stream'
+
+export type StorageMode = 'disk' | 'discard'
+
+export interface StoredBlob {
+  readonly id: string
+  readonly size: number
+  /** Lower-case hex. */
+  readonly sha256: string
+  /** Absolute path of the bytes; undefined in discard mode. */
+  readonly file: string | undefined
+}
+
+export type BlobWriteResult =
+  | { readonly ok: true; readonly blob: StoredBlob }
+  /** The body went past `maxBytes`; the rest was read and dropped, nothing was kept. */
+  | { readonly ok: false; readonly reason: 'too-large'; readonly size: number }
+  /** The stream failed (client reset, socket destroyed): nothing was kept. */
+  | { readonly ok: false; readonly reason: 'aborted'; readonly error: Error }
+
+export interface BlobWriteOptions {
+  /** Larger bodies are drained and rejected, never stored. */
+  readonly maxBytes?: number
+}
+
+const ZERO_CHUNK = Buffer.alloc(64 * 1024)
+
+const writeChunk = (out: WriteStream, chunk: Buffer): Promise<void> =>
+  new Promise((resolve, reject) => {
+    const ok = out.write(chunk, (err) => {
+      if (err) reject(err)
+    })
+    if (ok) resolve()
+    else {
+      out.once('drain', resolve)
+      out.once('error', reject)
+    }
+  })
+
+const closeStream = (out: WriteStream): Promise<void> =>
+  new Promise((resolve, reject) => {
+    out.once('error', reject)
+    out.end(() => resolve())
+  })
+
+export class BlobStore {
+  private nextId = 1
+  private dir: string | undefined
+
+  constructor(readonly mode: StorageMode = 'disk') {}
+
+  private async directory(): Promise<string> {
+    this.dir ??= await mkdtemp(join(tmpdir(), 'fake-forge-'))
+    return this.dir
+  }
+
+  /** Streams `source` into the store. Never throws for a failing source: see the result. */
+  async write(source: AsyncIterable<Buffer | string>, options: BlobWriteOptions = {}): Promise<BlobWriteResult> {
+    const id = String(this.nextId++)
+    const hash = createHash('sha256')
+    const file = this.mode === 'disk' ? join(await this.directory(), id) : undefined
+    const out = file === undefined ? undefined : createWriteStream(file)
+    let size = 0
+    let tooLarge = false
+    try {
+      for await (const piece of source) {
+        const chunk = typeof piece === 'string' ? Buffer.from(piece) : piece
+        size += chunk.length
+        if (tooLarge) continue
+        if (options.maxBytes !== undefined && size > options.maxBytes) {
+          tooLarge = true
+          continue
+        }
+        hash.update(chunk)
+        if (out !== undefined) await writeChunk(out, chunk)
+      }
+      if (out !== undefined) await closeStream(out)
+    } catch (error) {
+      out?.destroy()
+      if (file !== undefined) await rm(file, { force: true })
+      return { ok: false, reason: 'aborted', error: error instanceof Error ? error : new Error(String(error)) }
+    }
+    if (tooLarge) {
+      if (file !== undefined) await rm(file, { force: true })
+      return { ok: false, reason: 'too-large', size }
+    }
+    return { ok: true, blob: { id, size, sha256: hash.digest('hex'), file } }
+  }
+
+  /** The blob's bytes (zeros of the right length for a discarded blob). */
+  read(blob: StoredBlob): Readable {
+    if (blob.file !== undefined) return createReadStream(blob.file)
+    let left = blob.size
+    return Readable.from(
+      (function* zeros() {
+        while (left > 0) {
+          const n = Math.min(left, ZERO_CHUNK.length)
+          left -= n
+          yield n === ZERO_CHUNK.length ? ZERO_CHUNK : ZERO_CHUNK.subarray(0, n)
+        }
+      })(),
+    )
+  }
+
+  async remove(blob: StoredBlob): Promise<void> {
+    if (blob.file !== undefined) await rm(blob.file, { force: true })
+  }
+
+  /** Deletes every stored byte. */
+  async close(): Promise<void> {
+    if (this.dir !== undefined) await rm(this.dir, { recursive: true, force: true })
+    this.dir = undefined
+  }
+}

@@ -1,0 +1,186 @@
+/**
+ * One request/response pair as a personality sees it: the raw path, query, headers, route
+ * parameters, a counted body stream, and response helpers.
+ *
+ * Responses wait until the request body has been read to its end (draining what the handler did
+ * not read), the way a buffering front proxy (nginx, Workhorse) answers: a client streaming a
+ * large body always gets a clean response instead of a reset.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import type { Readable } from 'node:stream'
+import { pipeline } from 'node:stream/promises'
+import type { LoggedRequest } from './request-log.js'
+import type { RouteParams } from './router.js'
+
+export type HeaderMap = Record<string, string | number | readonly string[]>
+
+export class Exchange {
+  readonly method: string
+  /** Raw path with query, exactly as received. */
+  readonly rawPath: string
+  /** Raw path without query (not decoded). */
+  readonly pathname: string
+  readonly query: URLSearchParams
+  /** Route parameters, decoded. Set by the server after routing. */
+  params: RouteParams = {}
+  /** Set when the response must not be sent (fault `reset: 'after-apply'`). */
+  suppressResponse = false
+  private bodyTaken = false
+  private bodyDone = false
+  private sent = false
+  private gone = false
+
+  constructor(
+    readonly req: IncomingMessage,
+    readonly res: ServerResponse,
+    readonly entry: LoggedRequest,
+    /** `http(s)://127.0.0.1:<port>` of the fake server. */
+    readonly origin: string,
+    private readonly defaultHeaders: () => HeaderMap = () => ({}),
+  ) {
+    this.method = (req.method ?? 'GET').toUpperCase()
+    this.rawPath = req.url ?? '/'
+    const q = this.rawPath.indexOf('?')
+    this.pathname = q === -1 ? this.rawPath : this.rawPath.slice(0, q)
+    this.query = new URLSearchParams(q === -1 ? '' : this.rawPath.slice(q + 1))
+    res.once('close', () => {
+      if (!this.res.writableFinished) this.gone = true
+    })
+    res.on('error', () => {
+      this.gone = true
+    })
+  }
+
+  header(name: string): string | undefined {
+    const value = this.req.headers[name.toLowerCase()]
+    return Array.isArray(value) ? value.join(', ') : value
+  }
+
+  /** True once something was sent (or would have been, under `suppressResponse`). */
+  get responded(): boolean {
+    return this.sent
+  }
+
+  /** True when the client's connection went away before the response was complete. */
+  get clientGone(): boolean {
+    return this.gone || this.req.socket.destroyed
+  }
+
+  get hasBody(): boolean {
+    const length = this.req.headers['content-length']
+    if (length !== undefined) return Number(length) > 0
+    return this.req.headers['transfer-encoding'] !== undefined
+  }
+
+  /**
+   * The request body as a stream of chunks, counted into the request log. Can be taken once.
+   * Throws (while iterating) when the client's connection breaks mid-body.
+   */
+  body(): AsyncIterable<Buffer> {
+    if (this.bodyTaken) throw new Error('request body already taken')
+    this.bodyTaken = true
+    const req = this.req
+    const entry = this.entry
+    const done = (): void => {
+      this.bodyDone = true
+    }
+    return (async function* counted() {
+      for await (const chunk of req as AsyncIterable<Buffer>) {
+        entry.bodyBytes += chunk.length
+        yield chunk
+      }
+      done()
+    })()
+  }
+
+  /** Reads the whole body into memory (JSON and form bodies only); over `limit` → undefined. */
+  async bufferBody(limit = 32 * 1024 * 1024): Promise<Buffer | undefined> {
+    const chunks: Buffer[] = []
+    let size = 0
+    let over = false
+    for await (const chunk of this.body()) {
+      size += chunk.length
+      if (size > limit) over = true
+      if (!over) chunks.push(chunk)
+    }
+    return over ? undefined : Buffer.concat(chunks)
+  }
+
+  /** Reads and drops whatever is left of the body. Resolves false when the client went away. */
+  async drain(): Promise<boolean> {
+    if (this.bodyDone || this.req.complete) return true
+    if (this.bodyTaken) {
+      // Someone else is reading it; wait for the end.
+      await new Promise<void>((resolve) => {
+        if (this.req.complete || this.req.destroyed) resolve()
+        else {
+          this.req.once('end', resolve)
+          this.req.once('close', resolve)
+        }
+      })
+      return this.req.complete
+    }
+    try {
+      for await (const _chunk of this.body()) {
+        // counted by body()
+      }
+      return true
+    } catch {
+      this.gone = true
+      return false
+    }
+  }
+
+  private async begin(status: number, headers: HeaderMap): Promise<boolean> {
+    if (this.sent) throw new Error(`response already sent for ${this.method} ${this.rawPath}`)
+    this.sent = true
+    if (this.suppressResponse) return false
+    if (!(await this.drain()) || this.clientGone) return false
+    this.res.statusCode = status
+    this.entry.status = status
+    for (const [name, value] of Object.entries({ ...this.defaultHeaders(), ...headers })) {
+      this.res.setHeader(name, typeof value === 'number' ? String(value) : (value as string | string[]))
+    }
+    return true
+  }
+
+  /** Sends a complete body (a HEAD request gets the headers only). */
+  async send(status: number, headers: HeaderMap, body: string | Buffer = ''): Promise<void> {
+    const bytes = typeof body === 'string' ? Buffer.from(body) : body
+    if (!(await this.begin(status, { 'content-length': bytes.length, ...headers }))) return
+    this.res.end(this.method === 'HEAD' ? undefined : bytes)
+  }
+
+  async json(status: number, value: unknown, headers: HeaderMap = {}): Promise<void> {
+    await this.send(status, { 'content-type': 'application/json', ...headers }, JSON.stringify(value))
+  }
+
+  async text(status: number, text: string, headers: HeaderMap = {}): Promise<void> {
+    await this.send(status, { 'content-type': 'text/plain; charset=utf-8', ...headers }, text)
+  }
+
+  async redirect(location: string, status = 302, headers: HeaderMap = {}): Promise<void> {
+    const body = `<html><body>You are being <a href="${location}">redirected</a>.</body></html>`
+    await this.send(status, { location, 'content-type': 'text/html; charset=utf-8', ...headers }, body)
+  }
+
+  async empty(status: number, headers: HeaderMap = {}): Promise<void> {
+    if (!(await this.begin(status, headers))) return
+    this.res.end()
+  }
+
+  /** Streams `body` (its length must be in `headers['content-length']` for a sized response). */
+  async stream(status: number, headers: HeaderMap, body: Readable): Promise<void> {
+    if (!(await this.begin(status, headers)) || this.method === 'HEAD') {
+      body.destroy()
+      if (!this.res.headersSent && !this.suppressResponse && !this.clientGone) this.res.end()
+      return
+    }
+    try {
+      await pipeline(body, this.res)
+    } catch {
+      // The client went away mid-download; nothing to report.
+      this.gone = true
+    }
+  }
+}

@@ -1,0 +1,20 @@
+import type { LinkType } from '../settings/settings.js'
+
+/** A file on disk that will be uploaded as a release asset. */
+export interface LocalFile {
+  /** Absolute path. */
+  readonly path: string
+  /** Name the file is uploaded (and listed in SHA256SUMS) under. */
+  readonly name: string
+  /** Bytes, from fs.stat at discovery time. */
+  readonly size: number
+  readonly linkType: LinkType
+  /**
+   * GitLab link path (`/downloads<path>` on the release page). Undefined when the file has no
+   * explicit one and `/<name>` does not fit GitLab's link path rule; the link then has none.
+   */
+  readonly directAssetPath?: string
+  readonly contentType: string
+  /** Lower-case hex; set once the file has been hashed. */
+  readonly sha256?: string
+}

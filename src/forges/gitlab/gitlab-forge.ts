@@ -1,0 +1,821 @@
+import type { Readable } from 'node:stream'
+
+import { ReleaseError } from '../../errors.js'
+import { HttpError } from '../../http/http-error.js'
+import { OutcomeUnknownError } from '../../http/outcome-unknown-error.js'
+import type { Transport } from '../../http/types.js'
+import type { Logger } from '../../log.js'
+import type { LinkType, UploadTarget } from '../../settings/settings.js'
+import { LINK_TYPES } from '../../settings/settings.js'
+import type {
+  CreateResult,
+  Forge,
+  ForgeCapabilities,
+  LinkSpec,
+  PlannedOperation,
+  ProgressCallback,
+  ReleaseFields,
+  RemoteAsset,
+  RemoteLink,
+  RemoteRelease,
+  TagState,
+  UploadFile,
+} from '../forge.js'
+import { compareVersions } from './gitlab-version.js'
+import type {
+  GitLabLink,
+  GitLabPackage,
+  GitLabPackageFile,
+  GitLabRelease,
+  GitLabTag,
+  GitLabUpload,
+  GitLabVersion,
+} from './wire.js'
+
+const PER_PAGE = 100
+
+export interface GitLabForgeOptions {
+  readonly apiUrl: string
+  readonly project: string
+  readonly uploadTo: UploadTarget
+  readonly packageName: string
+  readonly packageVersion: string
+  /** CI_SERVER_VERSION when the runner provides it; saves a request. */
+  readonly serverVersion?: string
+  /** CI_SERVER_URL / the web root; derived from apiUrl when absent. */
+  readonly serverUrl?: string
+  readonly projectUrl?: string
+  readonly usesJobToken: boolean
+  readonly sleep?: (ms: number) => Promise<void>
+}
+
+interface StoredFileHandle {
+  readonly kind: 'package-file'
+  readonly packageId: number
+  readonly fileId: number
+}
+
+/**
+ * GitLab REST v4 (gitlab.com, self-managed, JiHu). Files go to the generic package registry
+ * (the CI job token may write there) or to project uploads; release links point at them and
+ * are created only after the file is stored.
+ */
+export class GitLabForge implements Forge {
+  readonly platform = 'gitlab' as const
+  readonly capabilities: ForgeCapabilities = {
+    separateLinks: true,
+    releaseBeforeUpload: false,
+    draftUntilPublished: false,
+    milestones: true,
+    releasedAt: true,
+    serverEvidence: true,
+  }
+
+  private readonly api: string
+  private readonly projectPath: string
+  private serverVersion: string | undefined
+  private readonly sleep: (ms: number) => Promise<void>
+
+  constructor(
+    private readonly options: GitLabForgeOptions,
+    private readonly http: Transport,
+    private readonly log: Logger,
+  ) {
+    this.api = options.apiUrl.replace(/\/+$/, '')
+    this.projectPath = `${this.api}/projects/${encodeURIComponent(options.project)}`
+    this.serverVersion = options.serverVersion
+    this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)))
+  }
+
+  async connect(): Promise<void> {
+    if (this.serverVersion !== undefined) return
+    // The job token may not call /version; an unknown version means "assume a current server".
+    const response = await this.http.request<GitLabVersion>({
+      method: 'GET',
+      url: `${this.api}/version`,
+      acceptStatus: [401, 403, 404],
+      label: 'read server version',
+    })
+    if (response.status === 200 && typeof response.body?.version === 'string') {
+      this.serverVersion = response.body.version
+      this.log.debug(`GitLab version ${this.serverVersion}`)
+    }
+  }
+
+  async findRelease(tagName: string): Promise<RemoteRelease | undefined> {
+    const response = await this.http.request<GitLabRelease>({
+      method: 'GET',
+      url: this.releaseUrl(tagName),
+      acceptStatus: [404],
+      label: `read release ${tagName}`,
+    })
+    if (response.status === 404) {
+      this.failOnMissingProject(response.body)
+      return undefined
+    }
+    return toRemoteRelease(response.body)
+  }
+
+  async findTag(tagName: string): Promise<TagState> {
+    // The Tags API refuses the CI job token; the answer is then "unknown", never "missing".
+    if (this.options.usesJobToken) return { state: 'unknown' }
+    const response = await this.http.request<GitLabTag & { message?: string }>({
+      method: 'GET',
+      url: `${this.projectPath}/repository/tags/${encodeURIComponent(tagName)}`,
+      acceptStatus: [401, 403, 404],
+      label: `read tag ${tagName}`,
+    })
+    if (response.status === 200) {
+      return { state: 'exists', commitSha: response.body.commit?.id ?? response.body.target }
+    }
+    if (response.status === 404 && messageText(response.body) === '404 Tag Not Found')
+      return { state: 'missing' }
+    return { state: 'unknown' }
+  }
+
+  async listAssets(release: RemoteRelease | undefined, tagName: string): Promise<RemoteAsset[]> {
+    const links = release === undefined ? [] : await this.listLinks(tagName)
+    const stored =
+      this.options.uploadTo === 'generic_package' ? await this.listPackageFiles() : undefined
+    const assets: RemoteAsset[] = []
+    const usedLinks = new Set<string>()
+    for (const file of stored ?? []) {
+      const url = this.packageFileUrl(file.file_name)
+      const link = links.find((l) => l.name === file.file_name || l.url === url)
+      if (link !== undefined) usedLinks.add(link.id)
+      assets.push({
+        name: file.file_name,
+        url,
+        size: file.size,
+        ...(file.file_sha256 ? { sha256: file.file_sha256.toLowerCase() } : {}),
+        stored: true,
+        ...(link === undefined ? {} : { link, linkType: link.linkType }),
+        handle: {
+          kind: 'package-file',
+          packageId: file.package_id ?? 0,
+          fileId: file.id,
+        } satisfies StoredFileHandle,
+      })
+    }
+    for (const link of links) {
+      if (usedLinks.has(link.id)) continue
+      // Without a package listing (project uploads, or no access to it), a link to one of our
+      // storage places stands for a stored file whose content is known only from SHA256SUMS.
+      const storedHere = stored === undefined && this.isOurStorage(link.url)
+      assets.push({
+        name: link.name,
+        url: link.url,
+        linkType: link.linkType,
+        stored: storedHere,
+        link,
+      })
+    }
+    return assets
+  }
+
+  async createRelease(fields: ReleaseFields, links: readonly LinkSpec[]): Promise<CreateResult> {
+    const body = {
+      tag_name: fields.tagName,
+      name: fields.name,
+      ...(fields.description === undefined ? {} : { description: fields.description }),
+      ...(fields.ref === undefined ? {} : { ref: fields.ref }),
+      ...(fields.tagMessage === undefined ? {} : { tag_message: fields.tagMessage }),
+      ...(fields.milestones === undefined || fields.milestones.length === 0
+        ? {}
+        : { milestones: fields.milestones }),
+      ...(fields.releasedAt === undefined ? {} : { released_at: fields.releasedAt }),
+      ...(links.length === 0 ? {} : { assets: { links: links.map((l) => this.linkBody(l)) } }),
+    }
+    try {
+      const response = await this.http.request<GitLabRelease>({
+        method: 'POST',
+        url: `${this.projectPath}/releases`,
+        body: { kind: 'json', value: body },
+        label: `create release ${fields.tagName}`,
+      })
+      return { release: toRemoteRelease(response.body), created: true }
+    } catch (error) {
+      if (error instanceof HttpError && error.status === 409) {
+        // Another job of the pipeline created it first; carry on with theirs.
+        return { release: await this.requireRelease(fields.tagName), created: false }
+      }
+      if (error instanceof OutcomeUnknownError) {
+        const release = await this.findRelease(fields.tagName)
+        if (release !== undefined) return { release, created: true }
+      }
+      throw translateReleaseError(error, fields)
+    }
+  }
+
+  async updateRelease(release: RemoteRelease, fields: ReleaseFields): Promise<RemoteRelease> {
+    const body = {
+      name: fields.name,
+      ...(fields.description === undefined ? {} : { description: fields.description }),
+      ...(fields.milestones === undefined ? {} : { milestones: fields.milestones }),
+      ...(fields.releasedAt === undefined ? {} : { released_at: fields.releasedAt }),
+    }
+    try {
+      const response = await this.http.request<GitLabRelease>({
+        method: 'PUT',
+        url: this.releaseUrl(release.tagName),
+        body: { kind: 'json', value: body },
+        label: `update release ${release.tagName}`,
+      })
+      return toRemoteRelease(response.body)
+    } catch (error) {
+      throw translateReleaseError(error, fields)
+    }
+  }
+
+  async uploadAsset(
+    _release: RemoteRelease | undefined,
+    file: UploadFile,
+    replacing: RemoteAsset | undefined,
+    onProgress: ProgressCallback,
+  ): Promise<RemoteAsset> {
+    return this.options.uploadTo === 'generic_package'
+      ? this.uploadPackageFile(file, replacing, onProgress)
+      : this.uploadProjectFile(file, onProgress)
+  }
+
+  private async uploadPackageFile(
+    file: UploadFile,
+    replacing: RemoteAsset | undefined,
+    onProgress: ProgressCallback,
+    allowDuplicateRetry = true,
+  ): Promise<RemoteAsset> {
+    const url = this.packageFileUrl(file.name)
+    try {
+      // A repeated PUT only stores the same bytes again (the newest file wins), so it is safe
+      // to retry even when an earlier attempt may have landed.
+      const response = await this.http.request<GitLabPackageFile>({
+        method: 'PUT',
+        url: `${url}?select=package_file`,
+        body: {
+          kind: 'file',
+          path: file.path,
+          size: file.size,
+          contentType: 'application/octet-stream',
+        },
+        idempotent: true,
+        onUploadProgress: onProgress,
+        label: `upload ${file.name}`,
+      })
+      const stored = response.body
+      const sha256 =
+        typeof stored?.file_sha256 === 'string' ? stored.file_sha256.toLowerCase() : file.sha256
+      if (sha256 !== file.sha256) {
+        throw new ReleaseError({
+          code: 'VERIFY_FAILED',
+          message: `GitLab stored ${file.name} with sha256 ${sha256}, but the file has ${file.sha256}.`,
+          hint: 'The upload was corrupted on the way; run the job again.',
+        })
+      }
+      return {
+        name: file.name,
+        url,
+        size: typeof stored?.size === 'number' ? stored.size : file.size,
+        sha256,
+        stored: true,
+        ...(typeof stored?.id === 'number'
+          ? {
+              handle: {
+                kind: 'package-file',
+                packageId: stored.package_id ?? 0,
+                fileId: stored.id,
+              } satisfies StoredFileHandle,
+            }
+          : {}),
+      }
+    } catch (error) {
+      if (
+        allowDuplicateRetry &&
+        error instanceof HttpError &&
+        error.status === 400 &&
+        /Duplicate package is not allowed/i.test(error.serverMessage ?? '')
+      ) {
+        // The group forbids duplicate generic files: the old file must go before the new one.
+        if (replacing?.handle === undefined) throw duplicateNotAllowed(file.name, error)
+        this.log.info(`Deleting the previous ${file.name}: the package registry forbids duplicates`)
+        await this.deletePackageFile(replacing.handle as StoredFileHandle)
+        return this.uploadPackageFile(file, undefined, onProgress, false)
+      }
+      if (
+        error instanceof HttpError &&
+        error.status === 400 &&
+        /too large/i.test(error.serverMessage ?? '')
+      ) {
+        throw new ReleaseError({
+          code: 'ASSET_TOO_LARGE',
+          input: 'assets',
+          message: `GitLab refused ${file.name} (${file.size} bytes) as too large for the generic package registry.`,
+          hint: 'Ask an administrator to raise generic_packages_max_file_size, or split the file.',
+          cause: error,
+        })
+      }
+      throw error
+    }
+  }
+
+  private async uploadProjectFile(
+    file: UploadFile,
+    onProgress: ProgressCallback,
+  ): Promise<RemoteAsset> {
+    try {
+      // A repeated upload leaves at most an unreferenced copy behind, so it may be retried.
+      const response = await this.http.request<GitLabUpload>({
+        method: 'POST',
+        url: `${this.projectPath}/uploads`,
+        body: {
+          kind: 'multipart',
+          field: 'file',
+          path: file.path,
+          size: file.size,
+          filename: file.name,
+          contentType: file.contentType,
+        },
+        idempotent: true,
+        onUploadProgress: onProgress,
+        label: `upload ${file.name}`,
+      })
+      const url = this.projectUploadUrl(response.body)
+      return { name: file.name, url, size: file.size, sha256: file.sha256, stored: true }
+    } catch (error) {
+      if (error instanceof HttpError && error.status === 401 && this.options.usesJobToken) {
+        throw new ReleaseError({
+          code: 'AUTH',
+          input: 'upload_to',
+          message: 'GitLab does not accept the CI job token for project uploads.',
+          hint: "Use upload_to: generic_package, or give a personal, project or group access token in 'token'.",
+          cause: error,
+        })
+      }
+      if (error instanceof HttpError && error.status === 413) {
+        throw new ReleaseError({
+          code: 'ASSET_TOO_LARGE',
+          input: 'assets',
+          message: `GitLab refused ${file.name} (${file.size} bytes): larger than the instance's maximum attachment size.`,
+          hint: 'Use upload_to: generic_package for large files.',
+          cause: error,
+        })
+      }
+      throw error
+    }
+  }
+
+  async deleteAsset(_release: RemoteRelease, asset: RemoteAsset): Promise<void> {
+    const handle = asset.handle as StoredFileHandle | undefined
+    if (handle?.kind === 'package-file') await this.deletePackageFile(handle)
+  }
+
+  private async deletePackageFile(handle: StoredFileHandle): Promise<void> {
+    await this.http.request({
+      method: 'DELETE',
+      url: `${this.projectPath}/packages/${handle.packageId}/package_files/${handle.fileId}`,
+      acceptStatus: [404],
+      responseType: 'none',
+      label: 'delete package file',
+    })
+  }
+
+  linkUrlFor(asset: RemoteAsset): string {
+    return asset.url
+  }
+
+  async upsertLink(
+    release: RemoteRelease,
+    link: LinkSpec,
+    existing: RemoteLink | undefined,
+  ): Promise<RemoteLink> {
+    if (existing !== undefined) return this.updateLink(release, link, existing)
+    try {
+      const response = await this.http.request<GitLabLink>({
+        method: 'POST',
+        url: `${this.releaseUrl(release.tagName)}/assets/links`,
+        body: { kind: 'json', value: this.linkBody(link) },
+        label: `link ${link.name}`,
+      })
+      return toRemoteLink(response.body, release.tagName)
+    } catch (error) {
+      const raced =
+        error instanceof OutcomeUnknownError ||
+        (error instanceof HttpError &&
+          error.status === 400 &&
+          /has already been taken/.test(error.serverMessage ?? ''))
+      if (!raced) throw translateLinkError(error, link)
+      // Another job (or our own lost answer) made a link with this name, URL or path: read, then decide.
+      const current = (await this.listLinks(release.tagName)).find(
+        (l) =>
+          l.name === link.name ||
+          l.url === link.url ||
+          (link.directAssetPath !== undefined && l.directAssetPath === link.directAssetPath),
+      )
+      if (current === undefined) throw translateLinkError(error, link)
+      return sameLinkAs(current, link) ? current : this.updateLink(release, link, current)
+    }
+  }
+
+  private async updateLink(
+    release: RemoteRelease,
+    link: LinkSpec,
+    existing: RemoteLink,
+  ): Promise<RemoteLink> {
+    try {
+      const response = await this.http.request<GitLabLink>({
+        method: 'PUT',
+        url: `${this.releaseUrl(release.tagName)}/assets/links/${existing.id}`,
+        body: { kind: 'json', value: this.linkBody(link) },
+        label: `update link ${link.name}`,
+      })
+      return toRemoteLink(response.body, release.tagName)
+    } catch (error) {
+      throw translateLinkError(error, link)
+    }
+  }
+
+  async deleteLink(release: RemoteRelease, link: RemoteLink): Promise<void> {
+    await this.http.request({
+      method: 'DELETE',
+      url: `${this.releaseUrl(release.tagName)}/assets/links/${link.id}`,
+      acceptStatus: [404],
+      label: `delete link ${link.name}`,
+    })
+  }
+
+  publishRelease(release: RemoteRelease): Promise<RemoteRelease> {
+    return Promise.resolve(release)
+  }
+
+  async collectServerEvidence(
+    release: RemoteRelease,
+  ): Promise<{ collected: boolean; sha?: string; message?: string }> {
+    const response = await this.http.request<unknown>({
+      method: 'POST',
+      url: `${this.releaseUrl(release.tagName)}/evidence`,
+      acceptStatus: [403, 404],
+      // A second collection only adds another evidence entry; it does no harm.
+      idempotent: true,
+      label: `collect evidence for ${release.tagName}`,
+    })
+    if (response.status === 403 || response.status === 404) {
+      return {
+        collected: false,
+        message:
+          `GitLab did not collect release evidence (${response.status} ${messageText(response.body) ?? ''}); it needs GitLab Premium or Ultimate.`.replace(
+            ' )',
+            ')',
+          ),
+      }
+    }
+    // Collection runs in a background job; give it a moment before reading the sha.
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const current = await this.findRelease(release.tagName)
+      const sha = current?.serverEvidenceShas?.[0]
+      if (sha !== undefined && sha !== release.serverEvidenceShas?.[0])
+        return { collected: true, sha }
+      await this.sleep(500 * (attempt + 1))
+    }
+    return {
+      collected: true,
+      message: 'GitLab accepted the evidence request; its sha was not available yet.',
+    }
+  }
+
+  async openAsset(asset: RemoteAsset): Promise<Readable> {
+    const response = await this.http.stream({
+      method: 'GET',
+      url: asset.url,
+      label: `download ${asset.name}`,
+    })
+    return response.body
+  }
+
+  async fetchAssetSize(release: RemoteRelease, asset: RemoteAsset): Promise<number> {
+    // Through the release's own download path, so the link, its redirect and the file are all checked.
+    const path = asset.link?.directAssetPath
+    const url =
+      path === undefined
+        ? asset.url
+        : `${this.releaseUrl(release.tagName)}/downloads${path.split('/').map(encodeURIComponent).join('/')}`
+    const response = await this.http.request({
+      method: 'HEAD',
+      url,
+      responseType: 'none',
+      label: `check ${asset.name}`,
+    })
+    const length = Number(response.headers['content-length'])
+    if (!Number.isFinite(length)) {
+      throw new ReleaseError({
+        code: 'VERIFY_FAILED',
+        message: `GitLab answered for ${asset.name} without a Content-Length.`,
+      })
+    }
+    return length
+  }
+
+  describe(operation: PlannedOperation): string[] {
+    switch (operation.kind) {
+      case 'create-release':
+        return [
+          `POST ${this.projectPath}/releases (tag ${operation.fields.tagName}, ${operation.links.length} links)`,
+        ]
+      case 'update-release':
+        return [`PUT ${this.releaseUrl(operation.fields.tagName)}`]
+      case 'upload':
+        return this.options.uploadTo === 'generic_package'
+          ? [`PUT ${this.packageFileUrl(operation.file.name)} (${operation.file.size} bytes)`]
+          : [
+              `POST ${this.projectPath}/uploads (${operation.file.name}, ${operation.file.size} bytes)`,
+            ]
+      case 'delete-asset':
+        return [`DELETE ${this.projectPath}/packages/…/package_files/… (${operation.asset.name})`]
+      case 'upsert-link':
+        return operation.existing === undefined
+          ? [
+              `POST ${this.projectPath}/releases/…/assets/links (${operation.link.name} → ${operation.link.url})`,
+            ]
+          : [
+              `PUT ${this.projectPath}/releases/…/assets/links/${operation.existing.id} (${operation.link.name})`,
+            ]
+      case 'publish-release':
+        return []
+      case 'collect-evidence':
+        return [`POST ${this.projectPath}/releases/…/evidence`]
+    }
+  }
+
+  private releaseUrl(tagName: string): string {
+    return `${this.projectPath}/releases/${encodeURIComponent(tagName)}`
+  }
+
+  packageFileUrl(fileName: string): string {
+    const { packageName, packageVersion } = this.options
+    return `${this.projectPath}/packages/generic/${encodeURIComponent(packageName)}/${encodeURIComponent(packageVersion)}/${encodeURIComponent(fileName)}`
+  }
+
+  private projectUploadUrl(upload: GitLabUpload): string {
+    // Since GitLab 17.1 full_path is /-/project/<id>/uploads/<secret>/<file>, and since 17.2
+    // only that form serves new uploads (release-it/release-it#1153); older servers give a
+    // path under the project's namespace, which full_path also carries when present.
+    if (typeof upload.full_path === 'string') return `${this.webRoot()}${upload.full_path}`
+    const projectUrl = this.options.projectUrl ?? `${this.webRoot()}/${this.options.project}`
+    return `${projectUrl}${upload.url}`
+  }
+
+  private webRoot(): string {
+    return (this.options.serverUrl ?? this.api.replace(/\/api\/v4$/, '')).replace(/\/+$/, '')
+  }
+
+  private isOurStorage(url: string): boolean {
+    return (
+      url.startsWith(`${this.projectPath}/packages/generic/`) ||
+      /\/uploads\/[0-9a-f]{32}\//.test(url)
+    )
+  }
+
+  private linkBody(link: LinkSpec): Record<string, string> {
+    // direct_asset_path arrived in GitLab 15.9; older servers only know the filepath alias.
+    const pathKey =
+      this.serverVersion !== undefined && compareVersions(this.serverVersion, '15.9') < 0
+        ? 'filepath'
+        : 'direct_asset_path'
+    return {
+      name: link.name,
+      url: link.url,
+      link_type: link.linkType,
+      ...(link.directAssetPath === undefined ? {} : { [pathKey]: link.directAssetPath }),
+    }
+  }
+
+  private async listLinks(tagName: string): Promise<RemoteLink[]> {
+    const links: RemoteLink[] = []
+    for (let page = 1; ; page++) {
+      const response = await this.http.request<GitLabLink[]>({
+        method: 'GET',
+        url: `${this.releaseUrl(tagName)}/assets/links?per_page=${PER_PAGE}&page=${page}`,
+        acceptStatus: [404],
+        label: `list links of ${tagName}`,
+      })
+      if (response.status === 404 || !Array.isArray(response.body)) return links
+      links.push(...response.body.map((l) => toRemoteLink(l, tagName)))
+      if (!hasNextPage(response.headers, response.body.length)) return links
+    }
+  }
+
+  /** Newest file of each name in our generic package; undefined when the registry cannot be read. */
+  private async listPackageFiles(): Promise<GitLabPackageFile[] | undefined> {
+    const { packageName, packageVersion } = this.options
+    const query = `package_type=generic&package_name=${encodeURIComponent(packageName)}&package_version=${encodeURIComponent(packageVersion)}&per_page=${PER_PAGE}`
+    const packages: GitLabPackage[] = []
+    for (let page = 1; ; page++) {
+      const response = await this.http.request<GitLabPackage[]>({
+        method: 'GET',
+        url: `${this.projectPath}/packages?${query}&page=${page}`,
+        acceptStatus: [401, 403, 404],
+        label: 'list generic packages',
+      })
+      if (response.status !== 200 || !Array.isArray(response.body)) {
+        this.log.debug(
+          `The package registry could not be listed (${response.status}); relying on SHA256SUMS`,
+        )
+        return undefined
+      }
+      // package_name is a partial match on the server: keep exact matches only.
+      packages.push(
+        ...response.body.filter(
+          (p) =>
+            p.name === packageName && p.version === packageVersion && p.package_type === 'generic',
+        ),
+      )
+      if (!hasNextPage(response.headers, response.body.length)) break
+    }
+    const newest = new Map<string, GitLabPackageFile>()
+    for (const pkg of packages) {
+      for (let page = 1; ; page++) {
+        const response = await this.http.request<GitLabPackageFile[]>({
+          method: 'GET',
+          url: `${this.projectPath}/packages/${pkg.id}/package_files?per_page=${PER_PAGE}&page=${page}`,
+          label: 'list package files',
+        })
+        for (const file of response.body) {
+          const withPackage = { ...file, package_id: file.package_id ?? pkg.id }
+          const seen = newest.get(file.file_name)
+          if (seen === undefined || seen.id < file.id) newest.set(file.file_name, withPackage)
+        }
+        if (!hasNextPage(response.headers, response.body.length)) break
+      }
+    }
+    return [...newest.values()]
+  }
+
+  private async requireRelease(tagName: string): Promise<RemoteRelease> {
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const release = await this.findRelease(tagName)
+      if (release !== undefined) return release
+      await this.sleep(200 * (attempt + 1))
+    }
+    throw new ReleaseError({
+      code: 'INTERNAL',
+      message: `GitLab said the release for ${tagName} exists, but it cannot be read.`,
+      hint: 'Check that the token may read releases of the project.',
+    })
+  }
+
+  private failOnMissingProject(body: unknown): void {
+    if (messageText(body) === '404 Project Not Found') {
+      throw new ReleaseError({
+        code: 'NOT_FOUND',
+        input: 'project',
+        message: `GitLab has no project '${this.options.project}' that this token can see.`,
+        hint: "Check 'project' (id or full path) and that the token's user is a member of it.",
+      })
+    }
+  }
+}
+
+function hasNextPage(headers: Readonly<Record<string, string>>, count: number): boolean {
+  const next = headers['x-next-page']
+  if (next !== undefined) return next.trim() !== ''
+  return count >= PER_PAGE
+}
+
+function messageText(body: unknown): string | undefined {
+  if (body === null || typeof body !== 'object') return undefined
+  const { message, error } = body as { message?: unknown; error?: unknown }
+  const value = message ?? error
+  return typeof value === 'string' ? value : value === undefined ? undefined : JSON.stringify(value)
+}
+
+function toLinkType(value: string | undefined): LinkType {
+  return LINK_TYPES.find((t) => t === value) ?? 'other'
+}
+
+function toRemoteLink(link: GitLabLink, tagName: string): RemoteLink {
+  // The entity has no filepath; it shows in direct_asset_url after /-/releases/<tag>/downloads.
+  const marker = `/-/releases/${encodeURIComponent(tagName)}/downloads`
+  const direct = link.direct_asset_url
+  const at = direct === undefined ? -1 : direct.indexOf(marker)
+  const directAssetPath =
+    direct !== undefined && at >= 0 && direct !== link.url
+      ? decodeURIComponent(direct.slice(at + marker.length))
+      : undefined
+  return {
+    id: String(link.id),
+    name: link.name,
+    url: link.url,
+    linkType: toLinkType(link.link_type),
+    ...(directAssetPath === undefined ? {} : { directAssetPath }),
+  }
+}
+
+function sameLinkAs(remote: RemoteLink, link: LinkSpec): boolean {
+  return (
+    remote.name === link.name &&
+    remote.url === link.url &&
+    remote.linkType === link.linkType &&
+    remote.directAssetPath === link.directAssetPath
+  )
+}
+
+export function toRemoteRelease(release: GitLabRelease): RemoteRelease {
+  const milestones = release.milestones ?? []
+  return {
+    tagName: release.tag_name,
+    name: release.name ?? release.tag_name,
+    description: release.description ?? '',
+    milestones: milestones.map((m) => m.title),
+    milestoneStats: milestones.map((m) => ({
+      title: m.title,
+      ...(m.issue_stats === undefined ? {} : { issues: m.issue_stats }),
+      ...(m.web_url === undefined ? {} : { webUrl: m.web_url }),
+    })),
+    ...(release.released_at === undefined ? {} : { releasedAt: release.released_at }),
+    ...(release.commit?.id === undefined ? {} : { commitSha: release.commit.id }),
+    webUrl: release._links?.self ?? '',
+    draft: false,
+    serverEvidenceShas: (release.evidences ?? []).map((e) => e.sha),
+  }
+}
+
+function translateReleaseError(error: unknown, fields: ReleaseFields): unknown {
+  if (!(error instanceof HttpError)) return error
+  const message = error.serverMessage ?? ''
+  if (error.status === 422 && /Ref is not specified/i.test(message)) {
+    return new ReleaseError({
+      code: 'TAG_MISSING',
+      input: 'ref',
+      message: `Tag '${fields.tagName}' does not exist and no ref was given to create it from.`,
+      hint: "Set 'ref' to the commit, branch or tag to create the tag from, or push the tag first.",
+      cause: error,
+    })
+  }
+  if (error.status === 400 && /Milestone/i.test(message)) {
+    return new ReleaseError({
+      code: 'INVALID_INPUT',
+      input: 'milestones',
+      message: `GitLab: ${message}.`,
+      hint: "Create the milestones in the project (or its direct parent group) or fix their titles in 'milestones'.",
+      cause: error,
+    })
+  }
+  if (error.status === 400 && /Target .* is invalid/i.test(message)) {
+    return new ReleaseError({
+      code: 'INVALID_INPUT',
+      input: 'ref',
+      message: `GitLab: ${message}.`,
+      hint: "Set 'ref' to an existing commit SHA, branch or tag.",
+      cause: error,
+    })
+  }
+  if (error.status === 400 && /Tag name invalid/i.test(message)) {
+    return new ReleaseError({
+      code: 'INVALID_INPUT',
+      input: 'tag_name',
+      message: `GitLab: ${message}.`,
+      hint: 'Use a valid git tag name.',
+      cause: error,
+    })
+  }
+  if (error.status === 403) {
+    return new ReleaseError({
+      code: 'FORBIDDEN',
+      input: 'token',
+      message: `GitLab refused to write the release for '${fields.tagName}': ${message}`,
+      hint: 'The token needs at least the Developer role and, for a protected tag, the right to create it.',
+      cause: error,
+    })
+  }
+  if (error.status === 401) {
+    return new ReleaseError({
+      code: 'AUTH',
+      input: 'token',
+      message: 'GitLab did not accept the token (401 Unauthorized).',
+      hint: "Check 'token' and 'token_type' (private, job or bearer) and that the token has the api scope.",
+      cause: error,
+    })
+  }
+  return error
+}
+
+function translateLinkError(error: unknown, link: LinkSpec): unknown {
+  if (error instanceof HttpError && error.status === 400) {
+    return new ReleaseError({
+      code: 'INVALID_INPUT',
+      input: 'asset_links',
+      message: `GitLab refused the link '${link.name}' (${link.url}): ${error.serverMessage ?? error.message}`,
+      hint: 'Link names, URLs and direct_asset_paths must be unique within a release; URLs must be http, https or ftp.',
+      cause: error,
+    })
+  }
+  return error
+}
+
+function duplicateNotAllowed(name: string, cause: unknown): ReleaseError {
+  return new ReleaseError({
+    code: 'ASSET_EXISTS',
+    input: 'if_asset_exists',
+    message: `The package registry forbids a second ${name} in the package, and the existing file could not be identified.`,
+    hint: 'Allow duplicate generic packages in the group settings, or delete the package file.',
+    cause,
+  })
+}

@@ -1,0 +1,26 @@
+import type { LocalFile } from '../assets/local-file.js'
+import type { Platform } from '../settings/inputs.js'
+import type { AssetExistsPolicy, ExternalLink, ReleaseExistsPolicy } from '../settings/settings.js'
+import type { ReleaseFields } from './remote.js'
+
+/** A file to publish, hashed. */
+export type PlannedFile = LocalFile & { readonly sha256: string }
+
+/** Everything the run intends, decided before the first request. */
+export interface ReleasePlan {
+  readonly platform: Platform
+  readonly fields: ReleaseFields
+  /** True when `ref` was given explicitly (a tag on another commit is then worth a warning). */
+  readonly refGivenExplicitly: boolean
+  readonly files: readonly PlannedFile[]
+  readonly externalLinks: readonly ExternalLink[]
+  readonly ifReleaseExists: ReleaseExistsPolicy
+  readonly ifAssetExists: AssetExistsPolicy
+  /** Whether the fields were given (an absent description leaves the release's own alone). */
+  readonly given: {
+    readonly name: boolean
+    readonly description: boolean
+    readonly milestones: boolean
+    readonly releasedAt: boolean
+  }
+}

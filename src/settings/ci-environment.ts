@@ -1,0 +1,73 @@
+import type { CiContext } from './settings.js'
+import type { Environment } from './read-input.js'
+
+export type CiSystem = CiContext['system']
+
+export function detectCiSystem(env: Environment): CiSystem {
+  if (env.GITHUB_ACTIONS === 'true') return 'github-actions'
+  if (env.GITLAB_CI === 'true') return 'gitlab-ci'
+  return 'none'
+}
+
+/** A variable's value, or undefined when unset or empty (CI systems export empty strings). */
+export function readVariable(env: Environment, name: string): string | undefined {
+  const value = env[name]?.trim()
+  return value === undefined || value === '' ? undefined : value
+}
+
+/** The run's CI facts, for evidence and for defaults. */
+export function readCiContext(env: Environment, system: CiSystem): CiContext {
+  const v = (name: string): string | undefined => readVariable(env, name)
+  if (system === 'gitlab-ci') {
+    return compact({
+      system,
+      serverUrl: v('CI_SERVER_URL'),
+      serverVersion: v('CI_SERVER_VERSION'),
+      projectUrl: v('CI_PROJECT_URL'),
+      pipelineUrl: v('CI_PIPELINE_URL'),
+      jobUrl: v('CI_JOB_URL'),
+      jobId: v('CI_JOB_ID'),
+      jobToken: v('CI_JOB_TOKEN'),
+    })
+  }
+  if (system === 'github-actions') {
+    const server = v('GITHUB_SERVER_URL')?.replace(/\/+$/, '')
+    const repository = v('GITHUB_REPOSITORY')
+    const runId = v('GITHUB_RUN_ID')
+    const projectUrl =
+      server !== undefined && repository !== undefined ? `${server}/${repository}` : undefined
+    return compact({
+      system,
+      serverUrl: server,
+      projectUrl,
+      pipelineUrl:
+        projectUrl !== undefined && runId !== undefined
+          ? `${projectUrl}/actions/runs/${runId}`
+          : undefined,
+      // GitHub exposes no numeric job id to the job; GITHUB_JOB is the job's key in the workflow.
+      jobId: v('GITHUB_JOB'),
+    })
+  }
+  return { system }
+}
+
+/** The tag the pipeline runs for, if it runs for one. */
+export function readCiTag(env: Environment, system: CiSystem): string | undefined {
+  if (system === 'gitlab-ci') return readVariable(env, 'CI_COMMIT_TAG')
+  if (system === 'github-actions') {
+    const ref = readVariable(env, 'GITHUB_REF')
+    return ref?.startsWith('refs/tags/') === true ? ref.slice('refs/tags/'.length) : undefined
+  }
+  return undefined
+}
+
+export function readCiCommit(env: Environment, system: CiSystem): string | undefined {
+  if (system === 'gitlab-ci') return readVariable(env, 'CI_COMMIT_SHA')
+  if (system === 'github-actions') return readVariable(env, 'GITHUB_SHA')
+  return undefined
+}
+
+/** Drops unset fields, so the context holds only what the CI system told. */
+function compact<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T
+}

@@ -1,0 +1,56 @@
+import type { Platform } from './inputs.js'
+import type { CiSystem } from './ci-environment.js'
+
+export const GONGFENG_API_URL = 'https://git.code.tencent.com/api/v3'
+export const GITHUB_API_URL = 'https://api.github.com'
+
+/** The forge an API root unmistakably belongs to, or undefined when the URL alone cannot tell. */
+export function recogniseApiUrl(url: URL): Platform | undefined {
+  const host = url.hostname.toLowerCase()
+  const path = url.pathname.replace(/\/+$/, '')
+  if (
+    host === 'git.code.tencent.com' ||
+    host === 'git.tencent.com' ||
+    host.endsWith('.tencent.com')
+  ) {
+    return 'gongfeng'
+  }
+  // GitHub.com and GitHub Enterprise Cloud with data residency (api.<subdomain>.ghe.com).
+  if (host === 'api.github.com' || (host.startsWith('api.') && host.endsWith('.ghe.com'))) {
+    return 'github'
+  }
+  if (path.endsWith('/api/v4')) return 'gitlab'
+  return undefined
+}
+
+export type Detection =
+  { readonly platform: Platform } | { readonly problem: string; readonly hint: string }
+
+/**
+ * `platform: auto`. An `api_url` that names its forge decides (any runtime may publish to any
+ * forge); otherwise the CI system does. `/api/v3` on an unknown host is GitHub Enterprise Server
+ * or a self-hosted Gongfeng (both serve it), so outside GitHub Actions that needs `platform`.
+ */
+export function detectPlatform(apiUrl: URL | undefined, system: CiSystem): Detection {
+  const recognised = apiUrl === undefined ? undefined : recogniseApiUrl(apiUrl)
+  if (recognised !== undefined) return { platform: recognised }
+  const hint = 'Set platform to gitlab, gongfeng or github.'
+  if (system === 'github-actions') return { platform: 'github' }
+  if (system === 'gitlab-ci') {
+    if (apiUrl !== undefined && apiUrl.pathname.replace(/\/+$/, '').endsWith('/api/v3')) {
+      return {
+        problem: `cannot tell which forge ${apiUrl.origin} is: GitLab serves /api/v4, while /api/v3 is GitHub Enterprise Server or Gongfeng.`,
+        hint,
+      }
+    }
+    return { platform: 'gitlab' }
+  }
+  if (apiUrl === undefined) {
+    return {
+      problem:
+        'cannot tell which forge to publish to: not running in GitHub Actions or GitLab CI, and no api_url given.',
+      hint: `${hint} Or give api_url (for example https://gitlab.example.com/api/v4).`,
+    }
+  }
+  return { problem: `cannot tell which forge ${apiUrl.origin}${apiUrl.pathname} is.`, hint }
+}

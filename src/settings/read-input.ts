@@ -1,0 +1,54 @@
+import { INPUTS } from './inputs.js'
+
+/**
+ * Where an input's value is read from, first match wins:
+ *   1. `INPUT_<NAME>`: what GitHub Actions sets for `with:` (and how @actions/core reads it);
+ *   2. `FORGE_RELEASE_<NAME>`: for GitLab CI variables and the CLI.
+ * Bare names (`TOKEN`, `NAME`, `REF`) are never read: too many other tools set them.
+ * An empty or blank value counts as not given, because GitHub Actions sets every declared input
+ * to '' when the workflow omits it.
+ */
+export const INPUT_PREFIX = 'INPUT_'
+export const VARIABLE_PREFIX = 'FORGE_RELEASE_'
+
+export type Environment = Readonly<Record<string, string | undefined>>
+
+export interface GivenInput {
+  readonly value: string
+  /** The environment variable it came from, e.g. `FORGE_RELEASE_TAG_NAME`. */
+  readonly variable: string
+}
+
+export function inputVariables(name: string): readonly [string, string] {
+  const upper = name.toUpperCase()
+  return [`${INPUT_PREFIX}${upper}`, `${VARIABLE_PREFIX}${upper}`]
+}
+
+/**
+ * The input's value, or undefined when not given. Values are trimmed (as @actions/core does)
+ * unless `keepWhitespace`, which YAML inputs need: indentation of the first line is significant.
+ */
+export function readInput(
+  env: Environment,
+  name: string,
+  keepWhitespace = false,
+): GivenInput | undefined {
+  for (const variable of inputVariables(name)) {
+    const raw = env[variable]
+    if (raw === undefined || raw.trim() === '') continue
+    return { value: keepWhitespace ? raw : raw.trim(), variable }
+  }
+  return undefined
+}
+
+const KNOWN = new Set<string>(INPUTS.map((input) => input.name.toUpperCase()))
+
+/** `INPUT_*` / `FORGE_RELEASE_*` variables that name no input (typos, removed inputs). */
+export function findUnknownInputVariables(env: Environment): string[] {
+  return Object.keys(env)
+    .filter((key) => {
+      const prefix = [INPUT_PREFIX, VARIABLE_PREFIX].find((p) => key.startsWith(p))
+      return prefix !== undefined && env[key] !== undefined && !KNOWN.has(key.slice(prefix.length))
+    })
+    .sort()
+}

@@ -1,0 +1,86 @@
+import type { Platform } from './inputs.js'
+
+export type TokenType = 'private' | 'job' | 'bearer'
+export type LinkType = 'other' | 'runbook' | 'image' | 'package'
+export const LINK_TYPES: readonly LinkType[] = ['other', 'runbook', 'image', 'package']
+export type ReleaseExistsPolicy = 'update' | 'skip' | 'fail'
+export type AssetExistsPolicy = 'replace' | 'skip' | 'fail'
+export type UploadTarget = 'generic_package' | 'project_uploads'
+export type MakeLatest = 'true' | 'false' | 'legacy'
+
+/** One entry of the `assets` input: a glob (or path) and how its files are published. */
+export interface AssetPattern {
+  readonly pattern: string
+  /** Upload name; only allowed when the pattern matches exactly one file. */
+  readonly name?: string
+  readonly linkType?: LinkType
+  readonly directAssetPath?: string
+}
+
+/** One entry of `asset_links`: a link to something the tool does not upload. */
+export interface ExternalLink {
+  readonly name: string
+  readonly url: string
+  readonly linkType: LinkType
+  readonly directAssetPath?: string
+}
+
+/** What the CI system tells about the run, for evidence and defaults. */
+export interface CiContext {
+  readonly system: 'github-actions' | 'gitlab-ci' | 'none'
+  readonly serverUrl?: string
+  readonly serverVersion?: string
+  readonly projectUrl?: string
+  readonly pipelineUrl?: string
+  readonly jobUrl?: string
+  readonly jobId?: string
+  readonly jobToken?: string
+}
+
+export interface Settings {
+  readonly platform: Platform
+  readonly apiUrl: string
+  readonly project: string
+  readonly token: string
+  readonly tokenType: TokenType
+  readonly tagName: string
+  readonly ref?: string
+  /** True when `ref` came from the input rather than the CI environment. */
+  readonly refGivenExplicitly: boolean
+  readonly tagMessage?: string
+  readonly name: string
+  readonly description?: string
+  readonly descriptionFile?: string
+  /** undefined: leave as they are; []: clear them. */
+  readonly milestones?: readonly string[]
+  /** Normalised ISO 8601 (UTC, `Z`). */
+  readonly releasedAt?: string
+  readonly assets: readonly AssetPattern[]
+  readonly assetLinks: readonly ExternalLink[]
+  readonly assetLinkType: LinkType
+  readonly uploadTo: UploadTarget
+  readonly packageName: string
+  readonly packageVersion: string
+  readonly ifReleaseExists: ReleaseExistsPolicy
+  readonly ifAssetExists: AssetExistsPolicy
+  readonly failOnUnmatchedAssets: boolean
+  readonly evidence: boolean
+  readonly checksums: boolean
+  readonly draft: boolean
+  readonly prerelease: boolean
+  readonly makeLatest: MakeLatest
+  readonly generateNotes: boolean
+  readonly labels: readonly string[]
+  readonly verify: boolean
+  readonly caFile?: string
+  readonly dryRun: boolean
+  readonly maxParallelUploads: number
+  readonly retries: number
+  readonly timeoutSeconds: number
+  readonly outputsFile?: string
+  /** Directory globs and relative paths are resolved against. */
+  readonly workingDirectory: string
+  readonly ci: CiContext
+  /** Inputs given that do not apply to the chosen platform, and similar non-fatal findings. */
+  readonly warnings: readonly string[]
+}

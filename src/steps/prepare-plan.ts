@@ -1,0 +1,93 @@
+import { readFile } from 'node:fs/promises'
+import path from 'node:path'
+
+import { discoverAssets } from '../assets/discover-assets.js'
+import { hashFiles } from '../assets/hash-file.js'
+import { InputErrors, type ReleaseError, inputError } from '../errors.js'
+import type { Logger } from '../log.js'
+import type { PlannedFile, ReleasePlan } from '../plan/release-plan.js'
+import type { Settings } from '../settings/settings.js'
+import { DERIVED_NAMES } from './derived-names.js'
+
+/**
+ * SPEC step 2: reads the description file, finds and checks the asset files and hashes them.
+ * Every problem is reported together, before any request.
+ */
+export async function preparePlan(settings: Settings, log: Logger): Promise<ReleasePlan> {
+  const problems: ReleaseError[] = []
+  let description = settings.description
+  if (settings.descriptionFile !== undefined) {
+    const file = path.resolve(settings.workingDirectory, settings.descriptionFile)
+    try {
+      description = await readFile(file, 'utf8')
+    } catch (error) {
+      problems.push(
+        inputError(
+          'description_file',
+          `cannot read ${settings.descriptionFile} (${(error as NodeJS.ErrnoException).code ?? String(error)}).`,
+          'Point it at an existing, readable file relative to the working directory, or use `description`.',
+        ),
+      )
+    }
+  }
+
+  const discovered = await discoverAssets(settings.assets, {
+    cwd: settings.workingDirectory,
+    failOnUnmatched: settings.failOnUnmatchedAssets,
+    platform: settings.platform,
+    uploadTo: settings.uploadTo,
+    defaultLinkType: settings.assetLinkType,
+  })
+  problems.push(...discovered.problems)
+  for (const warning of discovered.warnings) log.warn(warning)
+
+  for (const file of discovered.files) {
+    if (DERIVED_NAMES.includes(file.name) && (settings.checksums || settings.evidence)) {
+      problems.push(
+        inputError(
+          'assets',
+          `'${file.name}' is the name of a file forge-release makes itself.`,
+          'Rename the file with a YAML `name`, or turn off `checksums`/`evidence`.',
+        ),
+      )
+    }
+  }
+  if (problems.length > 0) throw new InputErrors(problems)
+
+  const files: PlannedFile[] = await hashFiles(discovered.files, 4)
+
+  return {
+    platform: settings.platform,
+    fields: {
+      tagName: settings.tagName,
+      name: settings.name,
+      ...(description === undefined ? {} : { description }),
+      ...(settings.milestones === undefined ? {} : { milestones: settings.milestones }),
+      ...(settings.releasedAt === undefined ? {} : { releasedAt: settings.releasedAt }),
+      ...(settings.ref === undefined ? {} : { ref: settings.ref }),
+      ...(settings.tagMessage === undefined ? {} : { tagMessage: settings.tagMessage }),
+      ...(settings.platform === 'github'
+        ? {
+            draft: settings.draft,
+            prerelease: settings.prerelease,
+            makeLatest: settings.makeLatest,
+            generateNotes: settings.generateNotes,
+          }
+        : {}),
+      ...(settings.platform === 'gongfeng' && settings.labels.length > 0
+        ? { labels: settings.labels }
+        : {}),
+    },
+    refGivenExplicitly: settings.refGivenExplicitly,
+    files,
+    externalLinks: settings.assetLinks,
+    ifReleaseExists: settings.ifReleaseExists,
+    ifAssetExists: settings.ifAssetExists,
+    given: {
+      name: true,
+      description: description !== undefined,
+      milestones: settings.milestones !== undefined,
+      releasedAt: settings.releasedAt !== undefined,
+    },
+  }
+}

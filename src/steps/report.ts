@@ -1,0 +1,102 @@
+import { mkdir, writeFile } from 'node:fs/promises'
+import path from 'node:path'
+
+import type { RemoteRelease } from '../forges/forge.js'
+import { writeDotenv } from '../runtime/dotenv.js'
+import type { OutputValues, Runtime } from '../runtime/runtime.js'
+import type { Settings } from '../settings/settings.js'
+import { CHECKSUMS_NAME } from './derived-names.js'
+import { formatBytes } from '../assets/asset-size.js'
+
+export interface PublishedAsset {
+  readonly name: string
+  readonly url: string
+  readonly directAssetUrl: string
+  readonly linkType: string
+  readonly size: number
+  readonly sha256: string
+}
+
+export interface ReportInput {
+  readonly release: RemoteRelease
+  readonly created: boolean
+  readonly assets: readonly PublishedAsset[]
+  readonly outDir: string
+  readonly evidenceFile?: string
+  readonly evidenceSha?: string
+}
+
+export interface RunResult {
+  readonly outputs: OutputValues
+}
+
+/** SPEC step 6: outputs for later steps, the dotenv report and the summary table. */
+export async function reportResult(
+  runtime: Runtime,
+  settings: Settings,
+  input: ReportInput,
+): Promise<RunResult> {
+  return runtime.log.group('Writing outputs', async () => {
+    const assets = [...input.assets].sort((a, b) =>
+      a.name < b.name ? -1 : a.name > b.name ? 1 : 0,
+    )
+    const assetsJson = JSON.stringify(
+      assets.map((a) => ({
+        name: a.name,
+        url: a.url,
+        direct_asset_url: a.directAssetUrl,
+        link_type: a.linkType,
+        size: a.size,
+        sha256: a.sha256,
+      })),
+    )
+    await mkdir(input.outDir, { recursive: true })
+    const assetsFile = path.join(input.outDir, 'assets.json')
+    await writeFile(assetsFile, `${assetsJson}\n`)
+    const checksums = assets.find((a) => a.name === CHECKSUMS_NAME)
+    const outputs: Record<string, string> = {
+      release_url: input.release.webUrl,
+      tag_name: input.release.tagName,
+      commit_sha: input.release.commitSha ?? '',
+      created: String(input.created),
+      assets: assetsJson,
+      assets_file: assetsFile,
+      evidence_file: input.evidenceFile ?? '',
+      evidence_sha: input.evidenceSha ?? '',
+      checksums_url: checksums?.url ?? '',
+    }
+    if (settings.platform === 'github') {
+      outputs.release_id = input.release.id ?? ''
+      outputs.upload_url = input.release.uploadUrl ?? ''
+    }
+    await runtime.writeOutputs(outputs)
+    if (settings.outputsFile !== undefined) {
+      const file = path.resolve(settings.workingDirectory, settings.outputsFile)
+      await writeDotenv(file, outputs, runtime.log)
+      runtime.log.info(`Wrote the dotenv report ${settings.outputsFile}`)
+    }
+    await runtime.writeSummary(renderSummary(input, assets))
+    return { outputs }
+  })
+}
+
+function renderSummary(input: ReportInput, assets: readonly PublishedAsset[]): string {
+  const { release } = input
+  const lines = [
+    `### Release ${escapeCell(release.name)} (${escapeCell(release.tagName)})`,
+    '',
+    `${input.created ? 'Created' : 'Updated'}: ${release.webUrl}`,
+    '',
+    '| asset | size | sha256 | link |',
+    '|---|---:|---|---|',
+    ...assets.map(
+      (a) =>
+        `| ${escapeCell(a.name)} | ${formatBytes(a.size)} | \`${a.sha256.slice(0, 12)}\` | ${escapeCell(a.directAssetUrl)} |`,
+    ),
+  ]
+  return lines.join('\n')
+}
+
+function escapeCell(text: string): string {
+  return text.replace(/\|/g, '\\|').replace(/[\r\n]+/g, ' ')
+}

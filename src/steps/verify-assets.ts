@@ -1,0 +1,41 @@
+import { ReleaseError } from '../errors.js'
+import type { Forge, RemoteAsset, RemoteRelease } from '../forges/forge.js'
+import type { Logger } from '../log.js'
+import { mapLimit } from './map-limit.js'
+
+export interface ExpectedAsset {
+  readonly asset: RemoteAsset
+  readonly size: number
+}
+
+/**
+ * Fetches every published file through the forge's download path and compares its size with
+ * the local file, so a release never ends with a dead or truncated link unnoticed.
+ */
+export async function verifyAssets(
+  forge: Forge,
+  release: RemoteRelease,
+  expected: readonly ExpectedAsset[],
+  log: Logger,
+): Promise<void> {
+  const failures: string[] = []
+  await mapLimit(expected, 4, async ({ asset, size }) => {
+    try {
+      const served = await forge.fetchAssetSize(release, asset)
+      if (served !== size)
+        failures.push(`${asset.name}: the forge serves ${served} bytes, the file has ${size}`)
+    } catch (error) {
+      failures.push(`${asset.name}: ${error instanceof Error ? error.message : String(error)}`)
+    }
+  })
+  if (failures.length > 0) {
+    throw new ReleaseError({
+      code: 'VERIFY_FAILED',
+      message: `Published assets do not match the files:\n${failures.map((f) => `  - ${f}`).join('\n')}`,
+      hint: 'Run the job again to re-upload them (set verify: false to skip this check).',
+    })
+  }
+  log.info(
+    `Verified ${expected.length} asset${expected.length === 1 ? '' : 's'} through the release's download links`,
+  )
+}
