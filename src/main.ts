@@ -1,7 +1,7 @@
 import path from 'node:path'
 
 import { ReleaseError } from './errors.js'
-import { createForge, credentialHeaders } from './forges/create-forge.js'
+import { createForge, credentialHeaders, credentialOrigins } from './forges/create-forge.js'
 import type { Forge, LinkSpec, RemoteAsset, RemoteRelease } from './forges/forge.js'
 import { createTransport } from './http/transport.js'
 import type { Transport } from './http/types.js'
@@ -14,7 +14,7 @@ import type { Settings } from './settings/settings.js'
 import { publishDerivedAssets } from './steps/derived-assets.js'
 import { DERIVED_NAMES } from './steps/derived-names.js'
 import { linkAssets, linkForExternal, linkForStoredAsset, linksOf } from './steps/link-assets.js'
-import { preparePlan } from './steps/prepare-plan.js'
+import { applyStoredNames, preparePlan } from './steps/prepare-plan.js'
 import { addShasFromChecksums } from './steps/read-remote.js'
 import { reportResult, type PublishedAsset, type RunResult } from './steps/report.js'
 import { toUploadFile, uploadAssets } from './steps/upload-assets.js'
@@ -22,7 +22,7 @@ import { verifyAssets } from './steps/verify-assets.js'
 
 export const VERSION = '0.1.0'
 
-/** Environment variables that may hold a token; all are masked before anything is printed. */
+/** Environment variables that may hold a token; all are redacted before anything is printed. */
 const TOKEN_VARIABLES = [
   'INPUT_TOKEN',
   'FORGE_RELEASE_TOKEN',
@@ -48,18 +48,14 @@ export async function run(deps: RunDependencies): Promise<RunResult> {
   const now = deps.now ?? (() => new Date())
   const sleep =
     deps.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)))
-  for (const name of TOKEN_VARIABLES) {
-    const value = runtime.env[name]
-    if (value !== undefined && value !== '') {
-      registerSecret(value)
-      runtime.maskSecret(value)
-    }
-  }
+  // Everything printed passes through redact(). The tokens are not announced with GitHub's
+  // ::add-mask:: because that command itself would put them on stdout; GitHub masks secrets
+  // and github.token in its logs on its own.
+  for (const name of TOKEN_VARIABLES) registerSecret(runtime.env[name])
 
   const settings = await log.group('Reading inputs', () => {
     const result = readSettings(runtime.env, { cwd: runtime.cwd })
     registerSecret(result.token)
-    runtime.maskSecret(result.token)
     for (const warning of result.warnings) log.warn(warning)
     log.info(
       `Publishing ${result.tagName} to ${result.platform} project ${result.project} (${result.apiUrl})`,
@@ -70,7 +66,7 @@ export async function run(deps: RunDependencies): Promise<RunResult> {
   const transport = createTransport({
     credentials: {
       headers: credentialHeaders(settings),
-      origins: [new URL(settings.apiUrl).origin],
+      origins: credentialOrigins(settings),
     },
     retries: settings.retries,
     timeoutMs: settings.timeoutSeconds * 1000,
@@ -88,7 +84,11 @@ export async function run(deps: RunDependencies): Promise<RunResult> {
     const forge =
       deps.forge?.(settings, transport) ?? createForge(settings, transport, log, { sleep })
     const plan = await log.group('Planning the release', async () => {
-      const result = await preparePlan(settings, log)
+      const result = applyStoredNames(
+        await preparePlan(settings, log),
+        (name) => forge.storedName(name),
+        log,
+      )
       log.info(`${result.files.length} file${result.files.length === 1 ? '' : 's'} to publish`)
       for (const file of result.files)
         log.info(`  ${file.name}  ${file.size} bytes  sha256:${file.sha256}`)

@@ -3,6 +3,7 @@ import fc from 'fast-check'
 import { InactivityTimeout } from '../../src/http/inactivity-watchdog.js'
 import {
   classifyRetry,
+  failureFromError,
   isGitHubRateLimited,
   readServerWaitMs,
   type RetryFailure,
@@ -119,10 +120,7 @@ describe('classifyRetry', () => {
       ['a 504', response(504)],
       ['a 503 without Retry-After', response(503)],
       ['a connection reset', networkError('ECONNRESET')],
-      [
-        'an inactivity timeout',
-        { kind: 'error', error: new InactivityTimeout(100) } as RetryFailure,
-      ],
+      ['an inactivity timeout', { kind: 'error' as const, error: new InactivityTimeout(100) }],
     ])('reports the outcome as unknown after %s', (_name, failure) => {
       expect(classifyRetry({ attempt: 0, failure, idempotent: false }, options)).toMatchObject({
         retry: false,
@@ -228,14 +226,15 @@ describe('backoff', () => {
   })
   const unit = fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true })
 
-  it('stays within [0, cap] with full jitter when the server names no wait', () => {
+  it('stays within [0, min(cap, base·2^attempt)] when the server names no wait', () => {
     fc.assert(
       fc.property(timing, unit, fc.nat({ max: 40 }), (t, r, attempt) => {
         const decision = classifyRetry(
           { attempt: attempt % t.retries, failure: response(502), idempotent: true },
           { ...t, random: () => r, now: () => NOW },
         )
-        return decision.retry && decision.delayMs >= 0 && decision.delayMs <= t.capMs
+        const ceiling = Math.min(t.capMs, t.baseMs * 2 ** (attempt % t.retries))
+        return decision.retry && decision.delayMs >= 0 && decision.delayMs <= ceiling
       }),
     )
   })
@@ -256,5 +255,39 @@ describe('backoff', () => {
         return decision.retry && decision.delayMs >= asked && decision.delayMs <= asked + 1000
       }),
     )
+  })
+})
+
+describe('failureFromError (for Octokit)', () => {
+  it('judges a RequestError with a response by its status, headers and body', () => {
+    const error = Object.assign(new Error('You have exceeded a secondary rate limit'), {
+      status: 403,
+      response: {
+        status: 403,
+        headers: { 'retry-after': '30', 'x-ratelimit-remaining': 4000 },
+        data: { message: 'You have exceeded a secondary rate limit.' },
+      },
+    })
+    const failure = failureFromError(error)
+    expect(failure).toMatchObject({ kind: 'response', status: 403 })
+    expect(classifyRetry({ attempt: 0, failure, idempotent: false }, options)).toMatchObject({
+      retry: true,
+      reason: 'HTTP 403 (rate limited), server asked to wait 30 s',
+    })
+  })
+
+  it('judges a failed fetch (status 500, no response) by the network error it wraps', () => {
+    const reset = Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' })
+    const error = Object.assign(new Error('read ECONNRESET'), {
+      status: 500,
+      cause: new TypeError('fetch failed', { cause: reset }),
+    })
+    const failure = failureFromError(error)
+    expect(failure).toEqual({ kind: 'error', error })
+    expect(classifyRetry({ attempt: 0, failure, idempotent: true }, options).retry).toBe(true)
+    expect(classifyRetry({ attempt: 0, failure, idempotent: false }, options)).toMatchObject({
+      retry: false,
+      why: 'outcome-unknown',
+    })
   })
 })

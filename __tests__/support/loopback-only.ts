@@ -23,4 +23,4 @@ net.Socket.prototype.connect = function guardedConnect(this: net.Socket, ...args
     throw new Error(`Test tried to connect to non-loopback host ${String(host)}`)
   }
   return (originalConnect as (...a: unknown[]) => net.Socket).apply(this, args)
-} as typeof net.Socket.prototype.connect
+}

@@ -57,7 +57,6 @@ export async function runInProcess(env: Env, cwd: string): Promise<ToolResult> {
     cwd,
     log,
     progressIntervalMs: 0,
-    maskSecret: () => undefined,
     reportFailure: (message) => lines.push(`ERROR: ${message}`),
     writeOutputs: (values) => {
       outputs = values
@@ -145,13 +144,24 @@ export async function expectNoTokenLeak(
   result: ToolResult,
   workspace: string,
 ): Promise<void> {
-  const texts = [result.output, result.stdout, result.stderr, JSON.stringify(result.outputs)]
-  if (result.error instanceof Error) texts.push(result.error.message, result.error.stack ?? '')
-  for (const [, content] of await readAllFiles(workspace)) texts.push(content)
+  const texts: [string, string][] = [
+    ['output', result.output],
+    ['stdout', result.stdout],
+    ['stderr', result.stderr],
+    ['outputs', JSON.stringify(result.outputs)],
+  ]
+  if (result.error instanceof Error)
+    texts.push(['error', `${result.error.message}\n${result.error.stack ?? ''}`])
+  for (const [file, content] of await readAllFiles(workspace)) texts.push([file, content])
   for (const form of tokenForms(token)) {
-    for (const text of texts) {
-      if (text.includes(form))
-        throw new Error(`The token leaked in the form ${JSON.stringify(form)}`)
+    for (const [where, text] of texts) {
+      const at = text.indexOf(form)
+      if (at >= 0) {
+        const context = text.slice(Math.max(0, at - 80), at + form.length + 20)
+        throw new Error(
+          `The token leaked into ${where} in the form ${JSON.stringify(form)}: …${context}…`,
+        )
+      }
     }
   }
 }

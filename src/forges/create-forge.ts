@@ -1,9 +1,10 @@
-import { ReleaseError } from '../errors.js'
 import type { Transport } from '../http/types.js'
 import type { Logger } from '../log.js'
 import type { Settings } from '../settings/settings.js'
 import type { Forge } from './forge.js'
+import { GitHubForge } from './github/github-forge.js'
 import { GitLabForge } from './gitlab/gitlab-forge.js'
+import { GongfengForge } from './gongfeng/gongfeng-forge.js'
 
 export interface ForgeFactoryOptions {
   readonly sleep?: (ms: number) => Promise<void>
@@ -35,13 +36,43 @@ export function createForge(
         http,
         log,
       )
-    default:
-      throw new ReleaseError({
-        code: 'UNSUPPORTED',
-        input: 'platform',
-        message: `Publishing to ${settings.platform} is not available in this build.`,
-      })
+    case 'gongfeng':
+      return new GongfengForge(
+        {
+          apiUrl: settings.apiUrl,
+          project: settings.project,
+          ...(options.sleep === undefined ? {} : { sleep: options.sleep }),
+        },
+        http,
+        log,
+      )
+    case 'github':
+      return new GitHubForge(
+        {
+          apiUrl: settings.apiUrl,
+          repository: settings.project,
+          token: settings.token,
+          retries: settings.retries,
+          timeoutMs: settings.timeoutSeconds * 1000,
+          ...(settings.caFile === undefined ? {} : { caFile: settings.caFile }),
+          ...(options.sleep === undefined ? {} : { sleep: options.sleep }),
+        },
+        http,
+        log,
+      )
   }
+}
+
+/**
+ * Origins that may receive the token: the API's own, and for GitHub its upload host
+ * (uploads.github.com for github.com, the same host under /api/uploads on GitHub Enterprise).
+ */
+export function credentialOrigins(settings: Settings): string[] {
+  const api = new URL(settings.apiUrl)
+  if (settings.platform === 'github' && api.hostname === 'api.github.com') {
+    return [api.origin, 'https://uploads.github.com']
+  }
+  return [api.origin]
 }
 
 /** Headers that carry the token, per token type. */

@@ -53,6 +53,11 @@ export type ProgressCallback = (sentBytes: number) => void
 export interface Forge {
   readonly platform: Platform
   readonly capabilities: ForgeCapabilities
+  /**
+   * The name the forge will store a file under: GitHub and Gongfeng replace special characters.
+   * Planned names are mapped through it before reconciling, so re-runs find renamed files.
+   */
+  storedName(name: string): string
   /** Learns what the server is (version, project id); may make read requests. */
   connect(): Promise<void>
   /** The release for `tagName`, drafts included, or undefined. */

@@ -145,6 +145,34 @@ export function readServerWaitMs(
   return undefined
 }
 
+/**
+ * The classifier's input for a thrown error, in particular Octokit's RequestError: one with a
+ * `response` (status, headers, data) is judged by its status; one without (Octokit reports a
+ * failed fetch as status 500 with no response) by the network error in its cause chain.
+ */
+export function failureFromError(error: unknown): RetryFailure {
+  const response = (error as { response?: unknown } | null)?.response
+  if (typeof response === 'object' && response !== null) {
+    const { status, headers, data } = response as {
+      status?: unknown
+      headers?: unknown
+      data?: unknown
+    }
+    if (typeof status === 'number') {
+      const bodyText =
+        typeof data === 'string' ? data : data === undefined ? undefined : JSON.stringify(data)
+      return {
+        kind: 'response',
+        status,
+        headers:
+          typeof headers === 'object' && headers !== null ? (headers as ResponseHeaders) : {},
+        ...(bodyText === undefined ? {} : { bodyText }),
+      }
+    }
+  }
+  return { kind: 'error', error }
+}
+
 /** Whether a thrown error is a timeout (ours or undici's), for the TIMEOUT error code. */
 export function isTimeoutError(error: unknown): boolean {
   const code = findErrorCode(error)

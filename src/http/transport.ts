@@ -110,7 +110,7 @@ export function createTransport(options: TransportOptions): Transport {
       const decision = classifyRetry({ attempt, failure, idempotent }, policy)
       if (decision.retry) {
         stats.retries += 1
-        const label = request.label ?? `${request.method} ${safeUrl}`
+        const label = redact(request.label ?? `${request.method} ${safeUrl}`)
         const info = {
           label,
           attempt: attempt + 1,

@@ -45,7 +45,10 @@ export interface HttpRequest {
    * sending, 5xx) the transport throws OutcomeUnknownError so the caller can read, then decide.
    */
   readonly idempotent?: boolean
-  /** Called with the total bytes of the body sent so far. */
+  /**
+   * Called with the body bytes sent so far in this attempt (multipart framing included, so the
+   * last call equals the Content-Length); a retry starts again from 0. Throttling is the caller's.
+   */
   readonly onUploadProgress?: (sentBytes: number) => void
   /** Short label for logs and errors, e.g. "upload app.tar.gz". */
   readonly label?: string

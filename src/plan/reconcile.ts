@@ -31,10 +31,12 @@ export function reconcile(
 ): Reconciliation {
   const release = decideRelease(plan, existing)
   if (release.kind === 'skip') return { release, assets: [] }
-  const byName = new Map(remoteAssets.filter((a) => a.stored).map((a) => [a.name, a]))
+  const stored = remoteAssets.filter((a) => a.stored)
+  const byName = new Map(stored.map((a) => [a.name, a]))
+  const plannedNames = new Set(plan.files.map((f) => f.name))
   const conflicts: string[] = []
   const assets = plan.files.map((file): AssetDecision => {
-    const remote = byName.get(file.name)
+    const remote = byName.get(file.name) ?? renamedCopy(file, stored, plannedNames)
     if (remote === undefined) return { kind: 'upload', file }
     if (hasSameContent(file, remote)) return { kind: 'keep', file, existing: remote }
     switch (plan.ifAssetExists) {
@@ -56,6 +58,20 @@ export function reconcile(
     })
   }
   return { release, assets }
+}
+
+/**
+ * A file the forge stored under another name (Gongfeng and GitHub rename special characters)
+ * is recognised by its content, as long as no planned file claims that name itself.
+ */
+function renamedCopy(
+  file: PlannedFile,
+  stored: readonly RemoteAsset[],
+  plannedNames: ReadonlySet<string>,
+): RemoteAsset | undefined {
+  return stored.find(
+    (a) => !plannedNames.has(a.name) && a.sha256 !== undefined && a.sha256 === file.sha256,
+  )
 }
 
 function decideRelease(plan: ReleasePlan, existing: RemoteRelease | undefined): ReleaseDecision {

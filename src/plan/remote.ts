@@ -33,6 +33,8 @@ export interface RemoteLink {
   readonly name: string
   readonly url: string
   readonly directAssetPath?: string
+  /** The release's permanent download URL for the link (GitLab's direct_asset_url). */
+  readonly directAssetUrl?: string
   readonly linkType: LinkType
 }
 

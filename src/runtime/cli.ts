@@ -27,7 +27,6 @@ export function createCliRuntime(
     cwd: process.cwd(),
     log,
     progressIntervalMs: options.interactive === true ? 1000 : 5000,
-    maskSecret: () => undefined,
     reportFailure: (message) => log.info(`ERROR: ${message}`),
     writeOutputs(outputs: OutputValues): Promise<void> {
       if (options.json) {

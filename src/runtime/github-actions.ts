@@ -22,7 +22,6 @@ export function createGitHubActionsRuntime(
     cwd: env.GITHUB_WORKSPACE ?? process.cwd(),
     log,
     progressIntervalMs: 5000,
-    maskSecret: (value) => core.setSecret(value),
     reportFailure: (message) => core.error(clean(message)),
     writeOutputs(outputs: OutputValues): Promise<void> {
       for (const [name, value] of Object.entries(outputs)) core.setOutput(name, redact(value))

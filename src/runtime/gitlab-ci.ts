@@ -17,7 +17,6 @@ export function createGitLabCiRuntime(
     cwd: env.CI_PROJECT_DIR ?? process.cwd(),
     log,
     progressIntervalMs: 5000,
-    maskSecret: () => undefined,
     reportFailure: (message) => log.info(`ERROR: ${message}`),
     writeOutputs: (_outputs: OutputValues) => Promise.resolve(),
     writeSummary(markdown: string): Promise<void> {

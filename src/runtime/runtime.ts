@@ -16,7 +16,6 @@ export interface Runtime {
   readonly log: Logger
   /** Minimum time between two progress lines of one upload. */
   readonly progressIntervalMs: number
-  maskSecret(value: string): void
   /** Step outputs of the CI system (GitHub) or the CLI's result print. */
   writeOutputs(outputs: OutputValues): Promise<void>
   /** The one error that ended the run, shown the way the CI system highlights failures. */

@@ -68,9 +68,12 @@ export async function publishDerivedAssets(options: DerivedOptions): Promise<Der
 
     let checksumsAsset = remote.find((a) => a.name === CHECKSUMS_NAME && a.stored)
     const derivedSizes = new Map<string, number>()
+    // Forges that report no sha256 of their files (Gongfeng) still get one in the outputs.
+    const derivedShas = new Map<string, string>()
     if (options.checksums) {
       const text = renderSha256Sums(files.map((f) => ({ name: f.name, sha256: f.sha256 })))
       derivedSizes.set(CHECKSUMS_NAME, Buffer.byteLength(text))
+      derivedShas.set(CHECKSUMS_NAME, sha256Hex(text))
       const file = path.join(options.outDir, CHECKSUMS_NAME)
       await writeFile(file, text)
       if (checksumsAsset === undefined || !(await holdsText(forge, checksumsAsset, text))) {
@@ -143,6 +146,7 @@ export async function publishDerivedAssets(options: DerivedOptions): Promise<Der
       }
       evidenceSha = sha256Hex(text)
       derivedSizes.set(EVIDENCE_NAME, Buffer.byteLength(text))
+      derivedShas.set(EVIDENCE_NAME, evidenceSha)
       await options.afterStore(evidenceAsset, current)
     }
 
@@ -151,7 +155,11 @@ export async function publishDerivedAssets(options: DerivedOptions): Promise<Der
         ...files,
         ...current
           .filter((a) => a.stored && DERIVED_NAMES.includes(a.name))
-          .map((a) => ({ ...a, size: derivedSizes.get(a.name) ?? a.size })),
+          .map((a) => ({
+            ...a,
+            size: derivedSizes.get(a.name) ?? a.size,
+            sha256: derivedShas.get(a.name) ?? a.sha256,
+          })),
       ]
       return {
         assets: all,

@@ -91,3 +91,38 @@ export async function preparePlan(settings: Settings, log: Logger): Promise<Rele
     },
   }
 }
+
+/**
+ * Renames planned files to the names the forge will store them under, so that SHA256SUMS, the
+ * evidence and re-runs all speak of the names users will see. Two files that the forge would
+ * store under one name are an input error, found before any write.
+ */
+export function applyStoredNames(
+  plan: ReleasePlan,
+  storedName: (name: string) => string,
+  log: Logger,
+): ReleasePlan {
+  const seen = new Map<string, string>()
+  const problems: ReleaseError[] = []
+  const files = plan.files.map((file) => {
+    const name = storedName(file.name)
+    const other = seen.get(name)
+    if (other !== undefined) {
+      problems.push(
+        inputError(
+          'assets',
+          `'${other}' and '${file.name}' would both be stored as '${name}' on ${plan.platform}.`,
+          'Give one of them another name with a YAML `name`.',
+        ),
+      )
+    }
+    seen.set(name, file.name)
+    if (name === file.name) return file
+    log.info(
+      `${file.name} will be stored as ${name} (${plan.platform} replaces special characters in file names)`,
+    )
+    return { ...file, name }
+  })
+  if (problems.length > 0) throw new InputErrors(problems)
+  return { ...plan, files }
+}

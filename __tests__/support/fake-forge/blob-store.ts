@@ -39,41 +39,79 @@ export interface BlobWriteOptions {
 
 const ZERO_CHUNK = Buffer.alloc(64 * 1024)
 
-const writeChunk = (out: WriteStream, chunk: Buffer): Promise<void> =>
-  new Promise((resolve, reject) => {
-    const ok = out.write(chunk, (err) => {
-      if (err) reject(err)
-    })
-    if (ok) resolve()
-    else {
-      out.once('drain', resolve)
-      out.once('error', reject)
-    }
-  })
+/** A file sink with backpressure; a write error surfaces on the next write or on close. */
+class FileSink {
+  private failure: Error | undefined
+  private readonly out: WriteStream
 
-const closeStream = (out: WriteStream): Promise<void> =>
-  new Promise((resolve, reject) => {
-    out.once('error', reject)
-    out.end(() => resolve())
-  })
+  constructor(file: string) {
+    this.out = createWriteStream(file)
+    this.out.on('error', (error) => {
+      this.failure = error
+    })
+  }
+
+  private check(): void {
+    if (this.failure !== undefined) throw this.failure
+  }
+
+  async write(chunk: Buffer): Promise<void> {
+    this.check()
+    if (this.out.write(chunk)) return
+    await new Promise<void>((resolve) => {
+      const done = (): void => {
+        this.out.off('drain', done)
+        this.out.off('close', done)
+        resolve()
+      }
+      this.out.on('drain', done)
+      this.out.on('close', done)
+    })
+    this.check()
+  }
+
+  async close(): Promise<void> {
+    await new Promise<void>((resolve) => this.out.end(resolve))
+    this.check()
+  }
+
+  destroy(): void {
+    this.out.destroy()
+  }
+}
 
 export class BlobStore {
   private nextId = 1
-  private dir: string | undefined
+  // A promise, so concurrent first writes share one directory instead of each making one.
+  private dir: Promise<string> | undefined
+  private closed = false
 
   constructor(readonly mode: StorageMode = 'disk') {}
 
-  private async directory(): Promise<string> {
-    this.dir ??= await mkdtemp(join(tmpdir(), 'fake-forge-'))
+  private directory(): Promise<string> {
+    if (this.closed) return Promise.reject(new Error('blob store is closed'))
+    this.dir ??= mkdtemp(join(tmpdir(), 'fake-forge-'))
     return this.dir
   }
 
   /** Streams `source` into the store. Never throws for a failing source: see the result. */
-  async write(source: AsyncIterable<Buffer | string>, options: BlobWriteOptions = {}): Promise<BlobWriteResult> {
+  async write(
+    source: AsyncIterable<Buffer | string>,
+    options: BlobWriteOptions = {},
+  ): Promise<BlobWriteResult> {
     const id = String(this.nextId++)
     const hash = createHash('sha256')
-    const file = this.mode === 'disk' ? join(await this.directory(), id) : undefined
-    const out = file === undefined ? undefined : createWriteStream(file)
+    let file: string | undefined
+    try {
+      file = this.mode === 'disk' ? join(await this.directory(), id) : undefined
+    } catch (error) {
+      return {
+        ok: false,
+        reason: 'aborted',
+        error: error instanceof Error ? error : new Error(String(error)),
+      }
+    }
+    const out = file === undefined ? undefined : new FileSink(file)
     let size = 0
     let tooLarge = false
     try {
@@ -86,13 +124,17 @@ export class BlobStore {
           continue
         }
         hash.update(chunk)
-        if (out !== undefined) await writeChunk(out, chunk)
+        if (out !== undefined) await out.write(chunk)
       }
-      if (out !== undefined) await closeStream(out)
+      if (out !== undefined) await out.close()
     } catch (error) {
       out?.destroy()
       if (file !== undefined) await rm(file, { force: true })
-      return { ok: false, reason: 'aborted', error: error instanceof Error ? error : new Error(String(error)) }
+      return {
+        ok: false,
+        reason: 'aborted',
+        error: error instanceof Error ? error : new Error(String(error)),
+      }
     }
     if (tooLarge) {
       if (file !== undefined) await rm(file, { force: true })
@@ -122,7 +164,9 @@ export class BlobStore {
 
   /** Deletes every stored byte. */
   async close(): Promise<void> {
-    if (this.dir !== undefined) await rm(this.dir, { recursive: true, force: true })
+    this.closed = true
+    const dir = await this.dir?.catch(() => undefined)
+    if (dir !== undefined) await rm(dir, { recursive: true, force: true })
     this.dir = undefined
   }
 }

@@ -20,7 +20,9 @@ const collect = async (stream: Readable): Promise<Buffer> => {
 }
 
 /** A minimal personality: a key/value blob store over PUT/GET, and an echo of route params. */
-const startEchoServer = async (options: FakeServerOptions = {}): Promise<FakeServer & { stored: Map<string, StoredBlob> }> => {
+const startEchoServer = async (
+  options: FakeServerOptions = {},
+): Promise<FakeServer & { stored: Map<string, StoredBlob> }> => {
   const stored = new Map<string, StoredBlob>()
   const server = await startFakeServer(({ blobs }) => {
     const router = new Router<Handler>()
@@ -41,7 +43,11 @@ const startEchoServer = async (options: FakeServerOptions = {}): Promise<FakeSer
       router,
       notFound: (ex) => ex.json(404, { error: 'no route' }),
       internalError: (ex) => ex.json(500, { message: 'internal' }),
-      faultResponse: (kind) => ({ status: kind.status, headers: { 'content-type': 'text/plain' }, body: `fault ${kind.status}` }),
+      faultResponse: (kind) => ({
+        status: kind.status,
+        headers: { 'content-type': 'text/plain' },
+        body: `fault ${kind.status}`,
+      }),
     }
   }, options)
   return Object.assign(server, { stored })
@@ -66,13 +72,21 @@ describe('Router', () => {
   })
 
   it('captures the rest of the path with *name, also in the middle of a pattern', () => {
-    expect(router.match('GET', '/api/v4/projects/1/releases/v1/downloads/bin/app.tar.gz')?.params).toEqual({
+    expect(
+      router.match('GET', '/api/v4/projects/1/releases/v1/downloads/bin/app.tar.gz')?.params,
+    ).toEqual({
       id: '1',
       tag_name: 'v1',
       path: 'bin/app.tar.gz',
     })
-    expect(router.match('GET', '/group/sub/app/-/releases/v1')?.params).toEqual({ project: 'group/sub/app', tag: 'v1' })
-    expect(router.match('GET', '/g/app/-/evidences/12.json')?.params).toEqual({ project: 'g/app', id: '12' })
+    expect(router.match('GET', '/group/sub/app/-/releases/v1')?.params).toEqual({
+      project: 'group/sub/app',
+      tag: 'v1',
+    })
+    expect(router.match('GET', '/g/app/-/evidences/12.json')?.params).toEqual({
+      project: 'g/app',
+      id: '12',
+    })
   })
 
   it('lets HEAD use GET routes and keeps other methods apart', () => {
@@ -93,7 +107,12 @@ describe('parseNestedParams', () => {
     expect(params).toEqual({
       tag_name: 'v1',
       milestones: ['a', 'b'],
-      assets: { links: [{ name: 'x', url: 'u1' }, { name: 'y', url: 'u2' }] },
+      assets: {
+        links: [
+          { name: 'x', url: 'u1' },
+          { name: 'y', url: 'u2' },
+        ],
+      },
       h: { k: 'v' },
     })
   })
@@ -103,13 +122,19 @@ describe('readMultipart', () => {
   const boundary = 'XyZ--boundary'
   const file = randomBytes(3000)
   const body = Buffer.concat([
-    Buffer.from(`preamble\r\n--${boundary}\r\nContent-Disposition: form-data; name="note"\r\n\r\nhello\r\n`),
-    Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="a b.bin"\r\nContent-Type: application/octet-stream\r\n\r\n`),
+    Buffer.from(
+      `preamble\r\n--${boundary}\r\nContent-Disposition: form-data; name="note"\r\n\r\nhello\r\n`,
+    ),
+    Buffer.from(
+      `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="a b.bin"\r\nContent-Type: application/octet-stream\r\n\r\n`,
+    ),
     file,
     Buffer.from(`\r\n--${boundary}--\r\n`),
   ])
 
-  const parse = async (chunkSize: number): Promise<Record<string, { filename?: string; data: Buffer }>> => {
+  const parse = async (
+    chunkSize: number,
+  ): Promise<Record<string, { filename?: string; data: Buffer }>> => {
     const chunks: Buffer[] = []
     for (let i = 0; i < body.length; i += chunkSize) chunks.push(body.subarray(i, i + chunkSize))
     const parts: Record<string, { filename?: string; data: Buffer }> = {}
@@ -119,12 +144,15 @@ describe('readMultipart', () => {
     return parts
   }
 
-  it.each([1, 7, 64, 100_000])('streams every part intact when chunks are %i bytes', async (size) => {
-    const parts = await parse(size)
-    expect(parts.note?.data.toString()).toBe('hello')
-    expect(parts.file?.filename).toBe('a b.bin')
-    expect(parts.file?.data.equals(file)).toBe(true)
-  })
+  it.each([1, 7, 64, 100_000])(
+    'streams every part intact when chunks are %i bytes',
+    async (size) => {
+      const parts = await parse(size)
+      expect(parts.note?.data.toString()).toBe('hello')
+      expect(parts.file?.filename).toBe('a b.bin')
+      expect(parts.file?.data.equals(file)).toBe(true)
+    },
+  )
 
   it('rejects a body that ends before the closing boundary', async () => {
     const cut = body.subarray(0, body.length - 20)
@@ -182,10 +210,15 @@ describe('fake server core', () => {
   })
   afterEach(async () => {
     await server.close()
+    // Only the test of a throwing handler may leave an error behind.
+    expect(server.errors.filter((e) => e.message !== 'kaboom')).toEqual([])
   })
 
   it('logs every request with its raw path, headers and body size', async () => {
-    await call(`${server.url}/store/a?x=%2F`, 'PUT', { body: 'hello', headers: { 'x-probe': 'yes' } })
+    await call(`${server.url}/store/a?x=%2F`, 'PUT', {
+      body: 'hello',
+      headers: { 'x-probe': 'yes' },
+    })
     await call(`${server.url}/store/a`, 'GET')
     await call(`${server.url}/nowhere`, 'HEAD')
     const log = server.requests.all()
@@ -212,7 +245,12 @@ describe('fake server core', () => {
   })
 
   it('fires a status fault the given number of times, then lets requests through', async () => {
-    const fault = server.faults.add({ method: 'PUT', path: '/store/a', times: 2, kind: { status: 503, retryAfter: 7 } })
+    const fault = server.faults.add({
+      method: 'PUT',
+      path: '/store/a',
+      times: 2,
+      kind: { status: 503, retryAfter: 7 },
+    })
     const first = await call(`${server.url}/store/a`, 'PUT', { body: 'x' })
     const second = await call(`${server.url}/store/a`, 'PUT', { body: 'x' })
     const third = await call(`${server.url}/store/a`, 'PUT', { body: 'x' })
@@ -220,11 +258,19 @@ describe('fake server core', () => {
     expect(first.headers.get('retry-after')).toBe('7')
     expect(first.text).toBe('fault 503')
     expect(fault.fired).toBe(2)
-    expect(server.requests.all().map((e) => e.fault)).toEqual(['status:503', 'status:503', undefined])
+    expect(server.requests.all().map((e) => e.fault)).toEqual([
+      'status:503',
+      'status:503',
+      undefined,
+    ])
   })
 
   it('skips the first matches with after, and matches paths by RegExp', async () => {
-    const fault = server.faults.add({ path: /^\/store\//, after: 1, kind: { status: 502, body: { message: 'bad' } } })
+    const fault = server.faults.add({
+      path: /^\/store\//,
+      after: 1,
+      kind: { status: 502, body: { message: 'bad' } },
+    })
     expect((await call(`${server.url}/store/a`, 'PUT', { body: 'x' })).status).toBe(201)
     const hit = await call(`${server.url}/store/a`, 'GET')
     expect(hit.status).toBe(502)
@@ -240,8 +286,13 @@ describe('fake server core', () => {
   })
 
   it('resets mid-body: part of the body is read, the client fails, nothing is applied', async () => {
-    const fault = server.faults.add({ method: 'PUT', kind: { reset: 'mid-body', afterBytes: 64 * 1024 } })
-    await expect(call(`${server.url}/store/a`, 'PUT', { body: randomBytes(1024 * 1024) })).rejects.toThrow()
+    const fault = server.faults.add({
+      method: 'PUT',
+      kind: { reset: 'mid-body', afterBytes: 64 * 1024 },
+    })
+    await expect(
+      call(`${server.url}/store/a`, 'PUT', { body: randomBytes(1024 * 1024) }),
+    ).rejects.toThrow()
     expect(fault.fired).toBe(1)
     expect(server.stored.size).toBe(0)
     expect(server.requests.all()[0]?.bodyBytes).toBeGreaterThanOrEqual(64 * 1024)
@@ -263,7 +314,9 @@ describe('fake server core', () => {
 
   it('hangs until the client gives up, and close() still finishes', async () => {
     server.faults.add({ kind: { hang: true } })
-    await expect(call(`${server.url}/store/a`, 'GET', { signal: AbortSignal.timeout(150) })).rejects.toThrow()
+    await expect(
+      call(`${server.url}/store/a`, 'GET', { signal: AbortSignal.timeout(150) }),
+    ).rejects.toThrow()
     const hung = await startEchoServer()
     hung.faults.add({ kind: { hang: true } })
     const outcome = call(`${hung.url}/store/a`, 'GET').then(

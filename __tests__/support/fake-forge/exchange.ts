@@ -7,6 +7,7 @@
  * large body always gets a clean response instead of a reset.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http'
+import type { Socket } from 'node:net'
 import type { Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import type { LoggedRequest } from './request-log.js'
@@ -21,12 +22,15 @@ export class Exchange {
   /** Raw path without query (not decoded). */
   readonly pathname: string
   readonly query: URLSearchParams
+  /** The connection; kept because `req.socket` is nulled once the request is destroyed. */
+  readonly socket: Socket
   /** Route parameters, decoded. Set by the server after routing. */
   params: RouteParams = {}
   /** Set when the response must not be sent (fault `reset: 'after-apply'`). */
   suppressResponse = false
   private bodyTaken = false
   private bodyDone = false
+  private reading = false
   private sent = false
   private gone = false
 
@@ -39,6 +43,7 @@ export class Exchange {
     private readonly defaultHeaders: () => HeaderMap = () => ({}),
   ) {
     this.method = (req.method ?? 'GET').toUpperCase()
+    this.socket = req.socket
     this.rawPath = req.url ?? '/'
     const q = this.rawPath.indexOf('?')
     this.pathname = q === -1 ? this.rawPath : this.rawPath.slice(0, q)
@@ -63,7 +68,7 @@ export class Exchange {
 
   /** True when the client's connection went away before the response was complete. */
   get clientGone(): boolean {
-    return this.gone || this.req.socket.destroyed
+    return this.gone || this.socket.destroyed
   }
 
   get hasBody(): boolean {
@@ -74,23 +79,28 @@ export class Exchange {
 
   /**
    * The request body as a stream of chunks, counted into the request log. Can be taken once.
-   * Throws (while iterating) when the client's connection breaks mid-body.
+   * Throws (while iterating) when the client's connection breaks mid-body. A consumer that stops
+   * early leaves the rest for `drain()`; the connection stays usable.
    */
   body(): AsyncIterable<Buffer> {
     if (this.bodyTaken) throw new Error('request body already taken')
     this.bodyTaken = true
-    const req = this.req
-    const entry = this.entry
-    const done = (): void => {
-      this.bodyDone = true
-    }
-    return (async function* counted() {
-      for await (const chunk of req as AsyncIterable<Buffer>) {
-        entry.bodyBytes += chunk.length
+    return this.chunks()
+  }
+
+  private async *chunks(): AsyncGenerator<Buffer> {
+    this.reading = true
+    try {
+      for await (const chunk of this.req.iterator({
+        destroyOnReturn: false,
+      }) as AsyncIterable<Buffer>) {
+        this.entry.bodyBytes += chunk.length
         yield chunk
       }
-      done()
-    })()
+      this.bodyDone = true
+    } finally {
+      this.reading = false
+    }
   }
 
   /** Reads the whole body into memory (JSON and form bodies only); over `limit` → undefined. */
@@ -106,13 +116,18 @@ export class Exchange {
     return over ? undefined : Buffer.concat(chunks)
   }
 
+  /** Drops the connection without answering (faults). */
+  destroyConnection(): void {
+    this.socket.destroy()
+  }
+
   /** Reads and drops whatever is left of the body. Resolves false when the client went away. */
   async drain(): Promise<boolean> {
-    if (this.bodyDone || this.req.complete) return true
-    if (this.bodyTaken) {
-      // Someone else is reading it; wait for the end.
+    if (this.bodyDone) return true
+    if (this.reading) {
+      // A consumer is still reading it; wait for the end.
       await new Promise<void>((resolve) => {
-        if (this.req.complete || this.req.destroyed) resolve()
+        if (this.req.readableEnded || this.req.destroyed) resolve()
         else {
           this.req.once('end', resolve)
           this.req.once('close', resolve)
@@ -120,9 +135,10 @@ export class Exchange {
       })
       return this.req.complete
     }
+    this.bodyTaken = true
     try {
-      for await (const _chunk of this.body()) {
-        // counted by body()
+      for await (const _chunk of this.chunks()) {
+        // counted by chunks()
       }
       return true
     } catch {
@@ -139,7 +155,7 @@ export class Exchange {
     this.res.statusCode = status
     this.entry.status = status
     for (const [name, value] of Object.entries({ ...this.defaultHeaders(), ...headers })) {
-      this.res.setHeader(name, typeof value === 'number' ? String(value) : (value as string | string[]))
+      this.res.setHeader(name, value)
     }
     return true
   }
@@ -152,7 +168,11 @@ export class Exchange {
   }
 
   async json(status: number, value: unknown, headers: HeaderMap = {}): Promise<void> {
-    await this.send(status, { 'content-type': 'application/json', ...headers }, JSON.stringify(value))
+    await this.send(
+      status,
+      { 'content-type': 'application/json', ...headers },
+      JSON.stringify(value),
+    )
   }
 
   async text(status: number, text: string, headers: HeaderMap = {}): Promise<void> {
@@ -161,7 +181,11 @@ export class Exchange {
 
   async redirect(location: string, status = 302, headers: HeaderMap = {}): Promise<void> {
     const body = `<html><body>You are being <a href="${location}">redirected</a>.</body></html>`
-    await this.send(status, { location, 'content-type': 'text/html; charset=utf-8', ...headers }, body)
+    await this.send(
+      status,
+      { location, 'content-type': 'text/html; charset=utf-8', ...headers },
+      body,
+    )
   }
 
   async empty(status: number, headers: HeaderMap = {}): Promise<void> {

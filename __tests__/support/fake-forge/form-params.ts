@@ -40,7 +40,8 @@ const normalize = (params: ParamHash, name: string, value: string): ParamHash =>
     const child = /^\[\]\[([^[\]]+)\]$/.exec(after) ?? /^\[\](.+)$/.exec(after)
     if (child?.[1] !== undefined) {
       const childKey = child[1]
-      const list = Array.isArray(params[key]) ? (params[key] as ParamValue[]) : []
+      const existing = params[key]
+      const list = Array.isArray(existing) ? existing : []
       params[key] = list
       const last = list[list.length - 1]
       if (isHash(last) && !hashHasKey(last, childKey)) normalize(last, childKey, value)

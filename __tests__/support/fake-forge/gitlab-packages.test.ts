@@ -28,8 +28,9 @@ const api = (method: string, path: string, options: CallOptions = {}): ReturnTyp
   call(`${gl.apiUrl}${path}`, method, { token: DEV, ...options })
 
 afterEach(async () => {
-  expect(gl.errors).toEqual([])
+  const errors = gl.errors
   await gl.close()
+  expect(errors).toEqual([])
 })
 
 describe('generic packages', () => {
@@ -46,7 +47,11 @@ describe('generic packages', () => {
     expect(res.headers.get('content-disposition')).toMatch(/^attachment; filename="app.tar.gz"/)
     expect(sha256(Buffer.from(await res.arrayBuffer()))).toBe(sha256(data))
     const head = await api('HEAD', `${GENERIC}/app.tar.gz`)
-    expect([head.status, head.headers.get('content-length'), head.text]).toEqual([200, String(data.length), ''])
+    expect([head.status, head.headers.get('content-length'), head.text]).toEqual([
+      200,
+      String(data.length),
+      '',
+    ])
     expect((await api('GET', `${GENERIC}/other.bin`)).body).toEqual({ message: '404 Not found' })
   })
 
@@ -54,23 +59,62 @@ describe('generic packages', () => {
     const data = Buffer.from('checksums')
     const res = await api('PUT', `${GENERIC}/SHA256SUMS?select=package_file`, { body: data })
     expect(res.status).toBe(200)
-    expect(res.json).toMatchObject({ file_name: 'SHA256SUMS', size: data.length, file_sha256: sha256(data), file_md5: null })
+    expect(res.json).toMatchObject({
+      file_name: 'SHA256SUMS',
+      size: data.length,
+      file_sha256: sha256(data),
+      file_md5: null,
+    })
   })
 
   it('takes Basic auth: any username with a PAT, gitlab-ci-token with a job token', async () => {
     const body = Buffer.from('x')
-    expect((await api('PUT', `${GENERIC}/a.bin`, { token: undefined, headers: basic('anyone', DEV), body })).status).toBe(201)
-    expect((await api('PUT', `${GENERIC}/b.bin`, { token: undefined, headers: basic('gitlab-ci-token', JOB), body })).status).toBe(201)
-    expect((await api('PUT', `${GENERIC}/c.bin`, { token: undefined, headers: basic('someone', JOB), body })).status).toBe(401)
-    expect((await api('PUT', `${GENERIC}/d.bin`, { token: undefined, body })).body).toEqual({ message: '401 Unauthorized' })
+    expect(
+      (
+        await api('PUT', `${GENERIC}/a.bin`, {
+          token: undefined,
+          headers: basic('anyone', DEV),
+          body,
+        })
+      ).status,
+    ).toBe(201)
+    expect(
+      (
+        await api('PUT', `${GENERIC}/b.bin`, {
+          token: undefined,
+          headers: basic('gitlab-ci-token', JOB),
+          body,
+        })
+      ).status,
+    ).toBe(201)
+    expect(
+      (
+        await api('PUT', `${GENERIC}/c.bin`, {
+          token: undefined,
+          headers: basic('someone', JOB),
+          body,
+        })
+      ).status,
+    ).toBe(401)
+    expect((await api('PUT', `${GENERIC}/d.bin`, { token: undefined, body })).body).toEqual({
+      message: '401 Unauthorized',
+    })
   })
 
   it('validates package coordinates like Grape', async () => {
     const body = Buffer.from('x')
-    expect((await api('PUT', '/projects/7/packages/generic/bad%20name/1.0.0/a.bin', { body })).body).toEqual({ error: 'package_name is invalid' })
-    expect((await api('PUT', '/projects/7/packages/generic/pkg/1..0/a.bin', { body })).body).toEqual({ error: 'package_version is invalid' })
-    expect((await api('PUT', '/projects/7/packages/generic/pkg/1.0/a%20b.bin', { body })).body).toEqual({ error: 'file_name is invalid' })
-    expect((await api('PUT', '/projects/7/packages/generic/pkg/1.0/a.bin?status=gone', { body })).body).toEqual({
+    expect(
+      (await api('PUT', '/projects/7/packages/generic/bad%20name/1.0.0/a.bin', { body })).body,
+    ).toEqual({ error: 'package_name is invalid' })
+    expect(
+      (await api('PUT', '/projects/7/packages/generic/pkg/1..0/a.bin', { body })).body,
+    ).toEqual({ error: 'package_version is invalid' })
+    expect(
+      (await api('PUT', '/projects/7/packages/generic/pkg/1.0/a%20b.bin', { body })).body,
+    ).toEqual({ error: 'file_name is invalid' })
+    expect(
+      (await api('PUT', '/projects/7/packages/generic/pkg/1.0/a.bin?status=gone', { body })).body,
+    ).toEqual({
       error: 'status does not have a valid value',
     })
   })
@@ -78,7 +122,10 @@ describe('generic packages', () => {
   it('refuses a file over the size limit without storing it', async () => {
     gl.config.genericPackageMaxBytes = 1000
     const res = await api('PUT', `${GENERIC}/big.bin`, { body: randomBytes(1001) })
-    expect([res.status, res.body]).toEqual([400, { message: '400 Bad request - File is too large' }])
+    expect([res.status, res.body]).toEqual([
+      400,
+      { message: '400 Bad request - File is too large' },
+    ])
     expect(gl.state.packageFiles(7, 'release-assets', '1.0.0')).toEqual([])
   })
 
@@ -89,19 +136,37 @@ describe('generic packages', () => {
     expect((await api('GET', `${GENERIC}/a.bin`)).text).toBe('second')
     gl.config.allowDuplicates = false
     const dup = await api('PUT', `${GENERIC}/a.bin`, { body: 'third' })
-    expect([dup.status, dup.body]).toEqual([400, { message: '400 Bad request - Duplicate package is not allowed' }])
+    expect([dup.status, dup.body]).toEqual([
+      400,
+      { message: '400 Bad request - Duplicate package is not allowed' },
+    ])
     expect((await api('PUT', `${GENERIC}/b.bin`, { body: 'other' })).status).toBe(201)
   })
 
   it('lists packages (fuzzy name) and their files, and deletes a file as maintainer only', async () => {
     await api('PUT', `${GENERIC}/a.bin`, { body: 'aaa' })
     await api('PUT', '/projects/7/packages/generic/other/2.0.0/z.bin', { body: 'zzz' })
-    const list = await api('GET', '/projects/7/packages?package_type=generic&package_name=assets', { auth: 'job', token: JOB })
-    expect(list.body).toEqual([expect.objectContaining({ name: 'release-assets', version: '1.0.0', package_type: 'generic', status: 'default' })])
+    const list = await api('GET', '/projects/7/packages?package_type=generic&package_name=assets', {
+      auth: 'job',
+      token: JOB,
+    })
+    expect(list.body).toEqual([
+      expect.objectContaining({
+        name: 'release-assets',
+        version: '1.0.0',
+        package_type: 'generic',
+        status: 'default',
+      }),
+    ])
     const pkgId = String((list.body as { id: number }[])[0]?.id)
     const files = await api('GET', `/projects/7/packages/${pkgId}/package_files`)
     expect(files.body).toEqual([
-      expect.objectContaining({ file_name: 'a.bin', size: 3, file_sha256: sha256(Buffer.from('aaa')), pipelines: [] }),
+      expect.objectContaining({
+        file_name: 'a.bin',
+        size: 3,
+        file_sha256: sha256(Buffer.from('aaa')),
+        pipelines: [],
+      }),
     ])
     expect(files.headers.get('x-total')).toBe('1')
     const fileId = String((files.body as { id: number }[])[0]?.id)
@@ -113,7 +178,11 @@ describe('generic packages', () => {
 })
 
 describe('markdown uploads', () => {
-  const upload = (name: string, data: Buffer, options: CallOptions = {}): ReturnType<typeof call> => {
+  const upload = (
+    name: string,
+    data: Buffer,
+    options: CallOptions = {},
+  ): ReturnType<typeof call> => {
     const form = new FormData()
     form.append('file', new Blob([data]), name)
     return api('POST', '/projects/7/uploads', { body: form, ...options })
@@ -131,7 +200,9 @@ describe('markdown uploads', () => {
       full_path: expect.stringMatching(/^\/-\/project\/7\/uploads\/[0-9a-f]{32}\/app_v1\.tar\.gz$/),
       markdown: `[app_v1.tar.gz](${String(res.json.url)})`,
     })
-    const back = await fetch(`${gl.url}${String(res.json.full_path)}`, { headers: { 'PRIVATE-TOKEN': DEV } })
+    const back = await fetch(`${gl.url}${String(res.json.full_path)}`, {
+      headers: { 'PRIVATE-TOKEN': DEV },
+    })
     expect(sha256(Buffer.from(await back.arrayBuffer()))).toBe(sha256(data))
   })
 
@@ -159,7 +230,12 @@ describe('faults and limits on GitLab', () => {
   beforeEach(() => start())
 
   it('answers 429 Retry later with Retry-After N times, then lets the upload through', async () => {
-    const fault = gl.faults.add({ method: 'PUT', path: /\/packages\/generic\//, times: 2, kind: { status: 429, retryAfter: 3 } })
+    const fault = gl.faults.add({
+      method: 'PUT',
+      path: /\/packages\/generic\//,
+      times: 2,
+      kind: { status: 429, retryAfter: 3 },
+    })
     const statuses: number[] = []
     let last = await api('PUT', `${GENERIC}/a.bin`, { body: 'data' })
     statuses.push(last.status)
@@ -184,19 +260,31 @@ describe('faults and limits on GitLab', () => {
   })
 
   it('stores a file whose connection drops after the write was applied', async () => {
-    gl.faults.add({ method: 'POST', path: '/api/v4/projects/group%2Fapp/releases', kind: { reset: 'after-apply' } })
-    await expect(api('POST', '/projects/group%2Fapp/releases', { json: { tag_name: 'v1', ref: 'main' } })).rejects.toThrow()
+    gl.faults.add({
+      method: 'POST',
+      path: '/api/v4/projects/group%2Fapp/releases',
+      kind: { reset: 'after-apply' },
+    })
+    await expect(
+      api('POST', '/projects/group%2Fapp/releases', { json: { tag_name: 'v1', ref: 'main' } }),
+    ).rejects.toThrow()
     expect(gl.state.release(7, 'v1')).toBeDefined()
-    const retry = await api('POST', '/projects/group%2Fapp/releases', { json: { tag_name: 'v1', ref: 'main' } })
+    const retry = await api('POST', '/projects/group%2Fapp/releases', {
+      json: { tag_name: 'v1', ref: 'main' },
+    })
     expect(retry.status).toBe(409)
   })
 
   it('answers 5xx the way GitLab and its proxy do, and applies nothing', async () => {
     gl.faults.add({ method: 'POST', kind: { status: 500 } })
     gl.faults.add({ method: 'POST', kind: { status: 502 } })
-    const first = await api('POST', '/projects/7/releases', { json: { tag_name: 'v1', ref: 'main' } })
+    const first = await api('POST', '/projects/7/releases', {
+      json: { tag_name: 'v1', ref: 'main' },
+    })
     expect([first.status, first.body]).toEqual([500, { message: '500 Internal Server Error' }])
-    const second = await api('POST', '/projects/7/releases', { json: { tag_name: 'v1', ref: 'main' } })
+    const second = await api('POST', '/projects/7/releases', {
+      json: { tag_name: 'v1', ref: 'main' },
+    })
     expect([second.status, second.headers.get('content-type')]).toEqual([502, 'text/html'])
     expect(gl.project(7).releases.size).toBe(0)
     expect(gl.writeRequests()).toHaveLength(2)
@@ -206,7 +294,9 @@ describe('faults and limits on GitLab', () => {
     gl.faults.add({ kind: { latencyMs: 20 } })
     gl.faults.add({ kind: { hang: true } })
     expect((await api('GET', '/projects/7/releases')).status).toBe(200)
-    await expect(api('GET', '/projects/7/releases', { signal: AbortSignal.timeout(100) })).rejects.toThrow()
+    await expect(
+      api('GET', '/projects/7/releases', { signal: AbortSignal.timeout(100) }),
+    ).rejects.toThrow()
     expect(gl.faults.fired).toBe(2)
   })
 
@@ -215,7 +305,11 @@ describe('faults and limits on GitLab', () => {
     expect((await api('GET', '/projects/7/releases')).status).toBe(200)
     expect((await api('GET', '/projects/7/releases')).status).toBe(200)
     const limited = await api('GET', '/projects/7/releases')
-    expect([limited.status, limited.text, limited.headers.get('ratelimit-name')]).toEqual([429, 'Retry later', 'throttle_authenticated_api'])
+    expect([limited.status, limited.text, limited.headers.get('ratelimit-name')]).toEqual([
+      429,
+      'Retry later',
+      'throttle_authenticated_api',
+    ])
     expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0)
     expect(limited.headers.get('ratelimit-limit')).toBe('1')
     gl.config.throttle = undefined
@@ -228,7 +322,10 @@ describe('discard storage', () => {
     await start({ storage: 'discard' })
     const data = randomBytes(10_000)
     await api('PUT', `${GENERIC}/a.bin`, { body: data })
-    expect(gl.state.packageFiles(7, 'release-assets', '1.0.0')[0]?.blob).toMatchObject({ sha256: sha256(data), file: undefined })
+    expect(gl.state.packageFiles(7, 'release-assets', '1.0.0')[0]?.blob).toMatchObject({
+      sha256: sha256(data),
+      file: undefined,
+    })
     const head = await api('HEAD', `${GENERIC}/a.bin`)
     expect(head.headers.get('content-length')).toBe('10000')
     const res = await fetch(`${gl.apiUrl}${GENERIC}/a.bin`, { headers: { 'PRIVATE-TOKEN': DEV } })

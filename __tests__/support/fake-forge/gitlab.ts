@@ -21,8 +21,19 @@ import { randomBytes } from 'node:crypto'
 import { STATUS_CODES } from 'node:http'
 import type { HeaderMap } from './exchange.js'
 import { Router } from './router.js'
-import { startFakeServer, type FakeServer, type FakeServerOptions, type Handler, type Personality } from './server.js'
-import type { GitLabConfig, GitLabContext, GitLabFeatures, GitLabThrottle } from './gitlab/context.js'
+import {
+  startFakeServer,
+  type FakeServer,
+  type FakeServerOptions,
+  type Handler,
+  type Personality,
+} from './server.js'
+import type {
+  GitLabConfig,
+  GitLabContext,
+  GitLabFeatures,
+  GitLabThrottle,
+} from './gitlab/context.js'
 import { registerLinkRoutes } from './gitlab/links-routes.js'
 import { registerPackageRoutes } from './gitlab/packages-routes.js'
 import { registerReleaseRoutes } from './gitlab/releases-routes.js'
@@ -131,7 +142,9 @@ export const startFakeGitLab = async (options: FakeGitLabOptions = {}): Promise<
         return {
           status: kind.status,
           headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ message: `${kind.status} ${STATUS_CODES[kind.status] ?? 'Error'}` }),
+          body: JSON.stringify({
+            message: `${kind.status} ${STATUS_CODES[kind.status] ?? 'Error'}`,
+          }),
         }
       },
       intercept: async (ex) => {

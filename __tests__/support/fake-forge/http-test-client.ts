@@ -11,7 +11,7 @@ export interface CallOptions {
   readonly body?: Buffer | string | FormData
   readonly headers?: Record<string, string>
   readonly signal?: AbortSignal
-  readonly redirect?: RequestRedirect
+  readonly redirect?: FetchInit['redirect']
 }
 
 export interface CallResult {
@@ -23,6 +23,8 @@ export interface CallResult {
   /** The body as a loose record, for property assertions. */
   readonly json: Record<string, unknown>
 }
+
+type FetchInit = NonNullable<Parameters<typeof fetch>[1]>
 
 const AUTH_HEADER = { private: 'PRIVATE-TOKEN', job: 'JOB-TOKEN' } as const
 
@@ -36,7 +38,7 @@ export const call = async (
     if (options.auth === 'bearer') headers.authorization = `Bearer ${options.token}`
     else headers[AUTH_HEADER[options.auth ?? 'private']] = options.token
   }
-  let body: BodyInit | undefined
+  let body: FetchInit['body']
   if (options.json !== undefined) {
     headers['content-type'] = 'application/json'
     body = JSON.stringify(options.json)

@@ -46,3 +46,4 @@ export type {
 } from './gitlab/state.js'
 export type { GitLabConfig, GitLabFeatures, GitLabThrottle } from './gitlab/context.js'
 export { TEST_TLS } from './test-tls.js'
+export { startFakeGongfeng, type FakeGongfeng, type FakeGongfengOptions } from './gongfeng.js'

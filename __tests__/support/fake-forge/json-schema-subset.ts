@@ -55,7 +55,9 @@ const validateAt = (schema: Schema, value: unknown, file: string, path: string):
     errors.push(`${path}: ${JSON.stringify(value)} not in enum`)
   }
   if (Array.isArray(schema.oneOf)) {
-    const passing = (schema.oneOf as Schema[]).filter((s) => validateAt(s, value, file, path).length === 0)
+    const passing = (schema.oneOf as Schema[]).filter(
+      (s) => validateAt(s, value, file, path).length === 0,
+    )
     if (passing.length !== 1) errors.push(`${path}: matches ${passing.length} of oneOf`)
   }
   if (typeOf(value) === 'object') {
@@ -67,7 +69,8 @@ const validateAt = (schema: Schema, value: unknown, file: string, path: string):
     for (const [key, child] of Object.entries(object)) {
       const sub = properties[key]
       if (sub !== undefined) errors.push(...validateAt(sub, child, file, `${path}.${key}`))
-      else if (schema.additionalProperties === false) errors.push(`${path}: unexpected property ${key}`)
+      else if (schema.additionalProperties === false)
+        errors.push(`${path}: unexpected property ${key}`)
     }
   }
   if (typeOf(value) === 'array' && typeof schema.items === 'object' && schema.items !== null) {

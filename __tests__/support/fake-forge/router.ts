@@ -99,7 +99,12 @@ export class Router<H> {
 
   /** Registers a route; the first registered match wins. `HEAD` falls back to `GET` routes. */
   add(method: string, pattern: string, handler: H): this {
-    this.routes.push({ method: method.toUpperCase(), pattern, tokens: parsePattern(pattern), handler })
+    this.routes.push({
+      method: method.toUpperCase(),
+      pattern,
+      tokens: parsePattern(pattern),
+      handler,
+    })
     return this
   }
 

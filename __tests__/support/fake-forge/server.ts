@@ -4,7 +4,11 @@
  * supplies the routes, the forge's own error bodies and any pre-routing behaviour (rate limits).
  * See README.md in this folder for how to add one.
  */
-import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from 'node:http'
+import {
+  createServer as createHttpServer,
+  type IncomingMessage,
+  type ServerResponse,
+} from 'node:http'
 import { createServer as createHttpsServer } from 'node:https'
 import type { AddressInfo, Socket } from 'node:net'
 import { BlobStore, type StorageMode } from './blob-store.js'
@@ -121,13 +125,14 @@ export const startFakeServer = async (
             ? kind.body
             : JSON.stringify(kind.body)
       const headers: HeaderMap = { ...base.headers }
-      if (kind.body !== undefined && typeof kind.body !== 'string') headers['content-type'] = 'application/json'
+      if (kind.body !== undefined && typeof kind.body !== 'string')
+        headers['content-type'] = 'application/json'
       if (kind.retryAfter !== undefined) headers['retry-after'] = String(kind.retryAfter)
       await ex.send(kind.status, { ...headers, ...kind.headers }, body)
       return true
     }
     if (kind.reset === 'before-body') {
-      ex.req.socket.destroy()
+      ex.destroyConnection()
       return true
     }
     if (kind.reset === 'mid-body') {
@@ -138,7 +143,7 @@ export const startFakeServer = async (
       } catch {
         // client already gone
       }
-      ex.req.socket.destroy()
+      ex.destroyConnection()
       return true
     }
     // after-apply: run the handler for its effect on the state, then drop the connection.
@@ -176,13 +181,13 @@ export const startFakeServer = async (
       if (!ex.responded) throw new Error(`handler for ${ex.method} ${ex.pathname} sent no response`)
       if (ex.suppressResponse) {
         await ex.drain()
-        req.socket.destroy()
+        ex.destroyConnection()
       }
     } catch (caught) {
       const error = caught instanceof Error ? caught : new Error(String(caught))
       if (ex.clientGone) return
       errors.push(error)
-      if (ex.suppressResponse) req.socket.destroy()
+      if (ex.suppressResponse) ex.destroyConnection()
       else if (!ex.responded) await personality.internalError(ex, error)
       else res.destroy()
     }

@@ -2,7 +2,6 @@ import type { Readable } from 'node:stream'
 
 import { ReleaseError } from '../../errors.js'
 import { HttpError } from '../../http/http-error.js'
-import { OutcomeUnknownError } from '../../http/outcome-unknown-error.js'
 import type { Transport } from '../../http/types.js'
 import type { Logger } from '../../log.js'
 import type { LinkType, UploadTarget } from '../../settings/settings.js'
@@ -21,6 +20,7 @@ import type {
   TagState,
   UploadFile,
 } from '../forge.js'
+import { writeOnce } from '../write-once.js'
 import { compareVersions } from './gitlab-version.js'
 import type {
   GitLabLink,
@@ -87,6 +87,11 @@ export class GitLabForge implements Forge {
     this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)))
   }
 
+  storedName(name: string): string {
+    // Generic package file names are validated up front; GitLab stores them unchanged.
+    return name
+  }
+
   async connect(): Promise<void> {
     if (this.serverVersion !== undefined) return
     // The job token may not call /version; an unknown version means "assume a current server".
@@ -149,7 +154,13 @@ export class GitLabForge implements Forge {
         size: file.size,
         ...(file.file_sha256 ? { sha256: file.file_sha256.toLowerCase() } : {}),
         stored: true,
-        ...(link === undefined ? {} : { link, linkType: link.linkType }),
+        ...(link === undefined
+          ? {}
+          : {
+              link,
+              linkType: link.linkType,
+              ...(link.directAssetUrl === undefined ? {} : { directAssetUrl: link.directAssetUrl }),
+            }),
         handle: {
           kind: 'package-file',
           packageId: file.package_id ?? 0,
@@ -187,21 +198,25 @@ export class GitLabForge implements Forge {
       ...(links.length === 0 ? {} : { assets: { links: links.map((l) => this.linkBody(l)) } }),
     }
     try {
-      const response = await this.http.request<GitLabRelease>({
-        method: 'POST',
-        url: `${this.projectPath}/releases`,
-        body: { kind: 'json', value: body },
-        label: `create release ${fields.tagName}`,
-      })
-      return { release: toRemoteRelease(response.body), created: true }
+      return await writeOnce(
+        async () => {
+          const response = await this.http.request<GitLabRelease>({
+            method: 'POST',
+            url: `${this.projectPath}/releases`,
+            body: { kind: 'json', value: body },
+            label: `create release ${fields.tagName}`,
+          })
+          return { release: toRemoteRelease(response.body), created: true }
+        },
+        async () => {
+          const release = await this.findRelease(fields.tagName)
+          return release === undefined ? undefined : { release, created: true }
+        },
+      )
     } catch (error) {
       if (error instanceof HttpError && error.status === 409) {
         // Another job of the pipeline created it first; carry on with theirs.
         return { release: await this.requireRelease(fields.tagName), created: false }
-      }
-      if (error instanceof OutcomeUnknownError) {
-        const release = await this.findRelease(fields.tagName)
-        if (release !== undefined) return { release, created: true }
       }
       throw translateReleaseError(error, fields)
     }
@@ -388,28 +403,31 @@ export class GitLabForge implements Forge {
     existing: RemoteLink | undefined,
   ): Promise<RemoteLink> {
     if (existing !== undefined) return this.updateLink(release, link, existing)
-    try {
-      const response = await this.http.request<GitLabLink>({
-        method: 'POST',
-        url: `${this.releaseUrl(release.tagName)}/assets/links`,
-        body: { kind: 'json', value: this.linkBody(link) },
-        label: `link ${link.name}`,
-      })
-      return toRemoteLink(response.body, release.tagName)
-    } catch (error) {
-      const raced =
-        error instanceof OutcomeUnknownError ||
-        (error instanceof HttpError &&
-          error.status === 400 &&
-          /has already been taken/.test(error.serverMessage ?? ''))
-      if (!raced) throw translateLinkError(error, link)
-      // Another job (or our own lost answer) made a link with this name, URL or path: read, then decide.
-      const current = (await this.listLinks(release.tagName)).find(
+    const findSame = async (): Promise<RemoteLink | undefined> =>
+      (await this.listLinks(release.tagName)).find(
         (l) =>
           l.name === link.name ||
           l.url === link.url ||
           (link.directAssetPath !== undefined && l.directAssetPath === link.directAssetPath),
       )
+    try {
+      return await writeOnce(async () => {
+        const response = await this.http.request<GitLabLink>({
+          method: 'POST',
+          url: `${this.releaseUrl(release.tagName)}/assets/links`,
+          body: { kind: 'json', value: this.linkBody(link) },
+          label: `link ${link.name}`,
+        })
+        return toRemoteLink(response.body, release.tagName)
+      }, findSame)
+    } catch (error) {
+      const raced =
+        error instanceof HttpError &&
+        error.status === 400 &&
+        /has already been taken/.test(error.serverMessage ?? '')
+      if (!raced) throw translateLinkError(error, link)
+      // Another job made a link with this name, URL or path meanwhile: read, then decide.
+      const current = await findSame()
       if (current === undefined) throw translateLinkError(error, link)
       return sameLinkAs(current, link) ? current : this.updateLink(release, link, current)
     }
@@ -705,6 +723,7 @@ function toRemoteLink(link: GitLabLink, tagName: string): RemoteLink {
     url: link.url,
     linkType: toLinkType(link.link_type),
     ...(directAssetPath === undefined ? {} : { directAssetPath }),
+    ...(direct === undefined ? {} : { directAssetUrl: direct }),
   }
 }
 

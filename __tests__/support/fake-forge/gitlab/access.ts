@@ -8,7 +8,13 @@
  */
 import type { Exchange } from '../exchange.js'
 import { notFound, unauthorized } from './respond.js'
-import { ACCESS_RANK, type AccessLevel, type GitLabState, type Project, type TokenRecord } from './state.js'
+import {
+  ACCESS_RANK,
+  type AccessLevel,
+  type GitLabState,
+  type Project,
+  type TokenRecord,
+} from './state.js'
 
 export interface AuthPolicy {
   /** The route accepts CI job tokens (`route_setting :authentication, job_token_allowed: true`). */
@@ -31,7 +37,8 @@ type Credential =
 
 const findCredential = (ex: Exchange, policy: AuthPolicy): Credential => {
   const privateToken = ex.header('private-token') ?? ex.query.get('private_token') ?? undefined
-  if (privateToken !== undefined) return { kind: 'token', value: privateToken, accepts: ['private'] }
+  if (privateToken !== undefined)
+    return { kind: 'token', value: privateToken, accepts: ['private'] }
   const authorization = ex.header('authorization')
   if (authorization !== undefined) {
     const bearer = /^Bearer\s+(.+)$/i.exec(authorization)
@@ -95,8 +102,12 @@ export const authenticate = async (
 export const roleOf = (state: GitLabState, caller: Caller, project: Project): AccessLevel =>
   state.accessOf(caller.token, project)
 
-export const hasRole = (state: GitLabState, caller: Caller, project: Project, min: AccessLevel): boolean =>
-  ACCESS_RANK[roleOf(state, caller, project)] >= ACCESS_RANK[min]
+export const hasRole = (
+  state: GitLabState,
+  caller: Caller,
+  project: Project,
+  min: AccessLevel,
+): boolean => ACCESS_RANK[roleOf(state, caller, project)] >= ACCESS_RANK[min]
 
 export const canReadProject = (state: GitLabState, caller: Caller, project: Project): boolean => {
   if (project.visibility === 'public') return true

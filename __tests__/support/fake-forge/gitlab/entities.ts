@@ -4,7 +4,18 @@
  * although the docs still show them: `historical_release`, `evidence_sha`,
  * `assets.evidence_file_path`, link `external` (removed in 16.0).
  */
-import type { GitLabState, Commit, Evidence, GenericPackage, Milestone, PackageFile, Project, Release, ReleaseLink, Tag } from './state.js'
+import type {
+  GitLabState,
+  Commit,
+  Evidence,
+  GenericPackage,
+  Milestone,
+  PackageFile,
+  Project,
+  Release,
+  ReleaseLink,
+  Tag,
+} from './state.js'
 
 const iso = (ms: number): string => new Date(ms).toISOString()
 const esc = encodeURIComponent
@@ -51,7 +62,12 @@ export const commitEntity = (state: GitLabState, project: Project, commit: Commi
   web_url: `${state.webUrl(project)}/-/commit/${commit.id}`,
 })
 
-export const milestoneEntity = (state: GitLabState, project: Project, m: Milestone, withStats: boolean): object => {
+export const milestoneEntity = (
+  state: GitLabState,
+  project: Project,
+  m: Milestone,
+  withStats: boolean,
+): object => {
   const today = new Date(state.now()).toISOString().slice(0, 10)
   return {
     id: m.id,
@@ -66,15 +82,29 @@ export const milestoneEntity = (state: GitLabState, project: Project, m: Milesto
     start_date: m.startDate,
     expired: m.dueDate !== null && m.dueDate < today,
     web_url: `${state.webUrl(project)}/-/milestones/${m.iid}`,
-    ...(withStats ? { issue_stats: { total: m.issueStats.total, closed: m.issueStats.closed } } : {}),
+    ...(withStats
+      ? { issue_stats: { total: m.issueStats.total, closed: m.issueStats.closed } }
+      : {}),
   }
 }
 
 /** `direct_asset_url`: the permanent `/-/releases/<tag>/downloads<filepath>` URL when a filepath is set. */
-export const directAssetUrl = (state: GitLabState, project: Project, release: Release, link: ReleaseLink): string =>
-  link.filepath === null ? link.url : `${releaseWebUrl(state, project, release.tag)}/downloads${link.filepath}`
+export const directAssetUrl = (
+  state: GitLabState,
+  project: Project,
+  release: Release,
+  link: ReleaseLink,
+): string =>
+  link.filepath === null
+    ? link.url
+    : `${releaseWebUrl(state, project, release.tag)}/downloads${link.filepath}`
 
-export const linkEntity = (state: GitLabState, project: Project, release: Release, link: ReleaseLink): object => ({
+export const linkEntity = (
+  state: GitLabState,
+  project: Project,
+  release: Release,
+  link: ReleaseLink,
+): object => ({
   id: link.id,
   name: link.name,
   url: link.url,
@@ -86,16 +116,29 @@ export const linkEntity = (state: GitLabState, project: Project, release: Releas
 export const sortedLinks = (release: Release): ReleaseLink[] =>
   [...release.links].sort((a, b) => b.createdAt - a.createdAt || b.id - a.id)
 
-export const evidenceEntity = (state: GitLabState, project: Project, release: Release, e: Evidence): object => ({
+export const evidenceEntity = (
+  state: GitLabState,
+  project: Project,
+  release: Release,
+  e: Evidence,
+): object => ({
   sha: e.sha,
   filepath: `${releaseWebUrl(state, project, release.tag)}/evidences/${e.id}.json`,
   collected_at: iso(e.collectedAt),
 })
 
 const escapeHtml = (text: string): string =>
-  text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c)
+  text.replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c,
+  )
 
-export const releaseEntity = (state: GitLabState, project: Project, release: Release, view: ReleaseView): object => {
+export const releaseEntity = (
+  state: GitLabState,
+  project: Project,
+  release: Release,
+  view: ReleaseView,
+): object => {
   const web = state.webUrl(project)
   const milestones = release.milestoneIds
     .map((id) => project.milestones.find((m) => m.id === id))
@@ -104,7 +147,10 @@ export const releaseEntity = (state: GitLabState, project: Project, release: Rel
   const commit = project.commits.get(release.sha)
   const tagQuery = `release_tag=${esc(release.tag)}&scope=all`
   const archiveBase = `${web}/-/archive/${release.tag}/${project.path}-${release.tag.replace(/\//g, '-')}`
-  const sources = ['zip', 'tar.gz', 'tar.bz2', 'tar'].map((format) => ({ format, url: `${archiveBase}.${format}` }))
+  const sources = ['zip', 'tar.gz', 'tar.bz2', 'tar'].map((format) => ({
+    format,
+    url: `${archiveBase}.${format}`,
+  }))
   const entity: Record<string, unknown> = {
     name: release.name,
     tag_name: release.tag,
@@ -112,7 +158,9 @@ export const releaseEntity = (state: GitLabState, project: Project, release: Rel
   }
   if (view.includeHtml === true) {
     entity.description_html =
-      release.description === null ? null : `<p data-sourcepos="1:1-1:1" dir="auto">${escapeHtml(release.description)}</p>`
+      release.description === null
+        ? null
+        : `<p data-sourcepos="1:1-1:1" dir="auto">${escapeHtml(release.description)}</p>`
   }
   Object.assign(entity, {
     created_at: iso(release.createdAt),
@@ -122,7 +170,8 @@ export const releaseEntity = (state: GitLabState, project: Project, release: Rel
   const author = userEntity(state, release.authorId)
   if (author !== undefined) entity.author = author
   if (view.readCode && commit !== undefined) entity.commit = commitEntity(state, project, commit)
-  if (milestones.length > 0) entity.milestones = milestones.map((m) => milestoneEntity(state, project, m, true))
+  if (milestones.length > 0)
+    entity.milestones = milestones.map((m) => milestoneEntity(state, project, m, true))
   if (view.readCode) {
     entity.commit_path = `/${project.pathWithNamespace}/-/commit/${release.sha}`
     entity.tag_path = `/${project.pathWithNamespace}/-/tags/${esc(release.tag)}`
@@ -154,13 +203,19 @@ export const tagEntity = (state: GitLabState, project: Project, tag: Tag): objec
     message: tag.message,
     target: tag.target,
     commit: commit === undefined ? null : commitEntity(state, project, commit),
-    release: release === undefined ? null : { tag_name: release.tag, description: release.description },
-    protected: project.protectedTags.length > 0 && !state.canCreateTag(project, 'developer', tag.name),
+    release:
+      release === undefined ? null : { tag_name: release.tag, description: release.description },
+    protected:
+      project.protectedTags.length > 0 && !state.canCreateTag(project, 'developer', tag.name),
     created_at: tag.createdAt === null ? null : iso(tag.createdAt),
   }
 }
 
-export const packageEntity = (state: GitLabState, project: Project, pkg: GenericPackage): object => ({
+export const packageEntity = (
+  state: GitLabState,
+  project: Project,
+  pkg: GenericPackage,
+): object => ({
   id: pkg.id,
   name: pkg.name,
   version: pkg.version,
@@ -199,7 +254,9 @@ export const packageFileRecord = (file: PackageFile): object => ({
   file_md5: null,
   file_sha1: null,
   file_name: file.fileName,
-  file: { url: `/${file.blob.sha256.slice(0, 2)}/${file.blob.sha256.slice(2, 4)}/packages/${file.packageId}/files/${file.id}/${file.fileName}` },
+  file: {
+    url: `/${file.blob.sha256.slice(0, 2)}/${file.blob.sha256.slice(2, 4)}/packages/${file.packageId}/files/${file.id}/${file.fileName}`,
+  },
   file_sha256: file.blob.sha256,
   verification_retry_at: null,
   verified_at: null,

@@ -29,7 +29,10 @@ export const validateLink = (link: LinkInput, siblings: readonly ReleaseLink[]):
     errors.push({ attribute: 'url', message: "can't be blank" })
     errors.push({ attribute: 'url', message: 'must be a valid URL' })
   } else if (!isAllowedLinkUrl(url)) {
-    errors.push({ attribute: 'url', message: 'is blocked: Only allowed schemes are http, https, ftp' })
+    errors.push({
+      attribute: 'url',
+      message: 'is blocked: Only allowed schemes are http, https, ftp',
+    })
   }
   if (url !== '' && siblings.some((s) => s.url === url)) {
     errors.push({ attribute: 'url', message: 'has already been taken' })
@@ -47,7 +50,10 @@ export const validateLink = (link: LinkInput, siblings: readonly ReleaseLink[]):
       errors.push({ attribute: 'filepath', message: 'is in an invalid format' })
     }
     if (filepath.length > FILEPATH_MAX_LENGTH) {
-      errors.push({ attribute: 'filepath', message: `is too long (maximum is ${FILEPATH_MAX_LENGTH} characters)` })
+      errors.push({
+        attribute: 'filepath',
+        message: `is too long (maximum is ${FILEPATH_MAX_LENGTH} characters)`,
+      })
     }
   }
   return errors

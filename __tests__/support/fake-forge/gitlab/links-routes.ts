@@ -18,7 +18,12 @@ import { LINK_TYPES, type LinkType, type Project, type Release, type ReleaseLink
 
 const API = '/api/v4/projects/:id/releases/:tag_name/assets/links'
 
-type ReleaseHandler = (ex: Exchange, caller: Caller, project: Project, release: Release) => Promise<void>
+type ReleaseHandler = (
+  ex: Exchange,
+  caller: Caller,
+  project: Project,
+  release: Release,
+) => Promise<void>
 
 const withRelease =
   (handler: ReleaseHandler): ProjectHandler =>
@@ -29,7 +34,15 @@ const withRelease =
   }
 
 const withLink =
-  (handler: (ex: Exchange, caller: Caller, project: Project, release: Release, link: ReleaseLink) => Promise<void>): ReleaseHandler =>
+  (
+    handler: (
+      ex: Exchange,
+      caller: Caller,
+      project: Project,
+      release: Release,
+      link: ReleaseLink,
+    ) => Promise<void>,
+  ): ReleaseHandler =>
   async (ex, caller, project, release) => {
     const id = Number(ex.params.link_id)
     const link = release.links.find((l) => l.id === id)
@@ -38,8 +51,12 @@ const withLink =
   }
 
 /** `create_release` / `update_release` / `destroy_release` on the release: Developer + protected-tag rights. */
-const mayWrite = (ctx: GitLabContext, caller: Caller, project: Project, release: Release): boolean =>
-  ctx.state.canCreateTag(project, roleOf(ctx.state, caller, project), release.tag)
+const mayWrite = (
+  ctx: GitLabContext,
+  caller: Caller,
+  project: Project,
+  release: Release,
+): boolean => ctx.state.canCreateTag(project, roleOf(ctx.state, caller, project), release.tag)
 
 const list = (ctx: GitLabContext): Handler =>
   projectRoute(

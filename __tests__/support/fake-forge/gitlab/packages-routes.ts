@@ -23,8 +23,21 @@ const GENERIC = '/api/v4/projects/:id/packages/generic/:package_name/:package_ve
 const PACKAGES = '/api/v4/projects/:id/packages'
 
 const PACKAGE_TYPES = [
-  'maven', 'npm', 'conan', 'nuget', 'pypi', 'composer', 'generic', 'golang', 'debian',
-  'rubygems', 'helm', 'terraform_module', 'rpm', 'ml_model', 'cargo',
+  'maven',
+  'npm',
+  'conan',
+  'nuget',
+  'pypi',
+  'composer',
+  'generic',
+  'golang',
+  'debian',
+  'rubygems',
+  'helm',
+  'terraform_module',
+  'rpm',
+  'ml_model',
+  'cargo',
 ] as const
 
 /** `read_package`: anyone on a public project, Reporter+ elsewhere (internal: any signed-in user). */
@@ -53,7 +66,8 @@ const readCoordinates = async (ex: Exchange): Promise<GenericCoordinates | undef
   const packageName = p.optRegex('package_name', GENERIC_NAME_REGEX, true)
   const version = p.optRegex('package_version', GENERIC_VERSION_REGEX, true)
   if (segments.length > 0) {
-    if (segments.some((s) => s === '..' || s === '.')) p.errors.push('path should be a valid file path')
+    if (segments.some((s) => s === '..' || s === '.'))
+      p.errors.push('path should be a valid file path')
     else if (!segments.every((s) => GENERIC_NAME_REGEX.test(s))) p.errors.push('path is invalid')
   }
   const file = p.optRegex('file_name', GENERIC_NAME_REGEX, true)
@@ -79,7 +93,8 @@ const upload = (ctx: GitLabContext): Handler =>
 
     const max = ctx.config.genericPackageMaxBytes
     const declared = Number(ex.header('content-length') ?? NaN)
-    if (max > 0 && Number.isFinite(declared) && declared > max) return badRequest(ex, 'File is too large')
+    if (max > 0 && Number.isFinite(declared) && declared > max)
+      return badRequest(ex, 'File is too large')
     const result = await ctx.blobs.write(ex.body(), max > 0 ? { maxBytes: max } : {})
     if (!result.ok) {
       if (result.reason === 'too-large') return badRequest(ex, 'File is too large')
@@ -88,7 +103,10 @@ const upload = (ctx: GitLabContext): Handler =>
     }
     const { state } = ctx
     let pkg = state.findPackage(project, coords.packageName, coords.version)
-    if (!ctx.config.allowDuplicates && pkg?.files.some((f) => f.fileName === coords.fileName) === true) {
+    if (
+      !ctx.config.allowDuplicates &&
+      pkg?.files.some((f) => f.fileName === coords.fileName) === true
+    ) {
       await ctx.blobs.remove(result.blob)
       return badRequest(ex, 'Duplicate package is not allowed')
     }
@@ -154,16 +172,23 @@ const listPackages = (ctx: GitLabContext): Handler =>
     const type = p.optEnum('package_type', PACKAGE_TYPES)
     const name = p.optString('package_name')
     const version = p.optString('package_version')
-    const orderBy = p.optEnum('order_by', ['created_at', 'name', 'version', 'type'] as const) ?? 'created_at'
+    const orderBy =
+      p.optEnum('order_by', ['created_at', 'name', 'version', 'type'] as const) ?? 'created_at'
     const sort = p.optEnum('sort', ['asc', 'desc'] as const) ?? 'asc'
-    const status = p.optEnum('status', ['default', 'hidden', 'processing', 'error', 'pending_destruction'] as const)
+    const status = p.optEnum('status', [
+      'default',
+      'hidden',
+      'processing',
+      'error',
+      'pending_destruction',
+    ] as const)
     p.optBoolean('include_versionless')
     if (await p.reject(ex)) return
     if (!canReadPackages(ctx, caller, project)) return forbidden(ex)
     const wanted = name?.toLowerCase()
     const hits = project.packages
       .filter((pkg) => (status === undefined ? pkg.status === 'default' : pkg.status === status))
-      .filter((pkg) => type === undefined || type === 'generic')
+      .filter(() => type === undefined || type === 'generic')
       // GitLab matches package_name fuzzily (ILIKE %name%).
       .filter((pkg) => wanted === undefined || pkg.name.toLowerCase().includes(wanted))
       .filter((pkg) => version === undefined || pkg.version === version)
@@ -178,7 +203,11 @@ const listPackages = (ctx: GitLabContext): Handler =>
       })
     const page = paginate(ex, hits)
     if (!page.ok) return grapeError(ex, 400, page.error)
-    await ex.json(200, page.items.map((pkg) => packageEntity(ctx.state, project, pkg)), page.headers)
+    await ex.json(
+      200,
+      page.items.map((pkg) => packageEntity(ctx.state, project, pkg)),
+      page.headers,
+    )
   })
 
 const getPackage = (ctx: GitLabContext): Handler =>

@@ -116,7 +116,7 @@ export class DeclaredParams {
     if (!this.has(key)) return undefined
     const value = this.raw[key]
     if (value === null) return []
-    if (Array.isArray(value)) return value.map((v) => String(v))
+    if (Array.isArray(value)) return value.map((v) => String(v).trim()).filter((v) => v !== '')
     if (typeof value === 'string' || typeof value === 'number') {
       return String(value)
         .split(',')
@@ -143,7 +143,11 @@ export class DeclaredParams {
   optHashArray(key: string): Record<string, unknown>[] | undefined {
     if (!this.has(key)) return undefined
     const value = this.raw[key]
-    const list = Array.isArray(value) ? value : isPlainObject(value) ? Object.values(value) : undefined
+    const list = Array.isArray(value)
+      ? value
+      : isPlainObject(value)
+        ? Object.values(value)
+        : undefined
     if (list === undefined || !list.every(isPlainObject)) {
       this.errors.push(`${key} is invalid`)
       return undefined

@@ -12,13 +12,26 @@ import { duplicateMessages, nestedMessages, validateLink, type LinkInput } from 
 import { paginate } from './pagination.js'
 import { DeclaredParams, readParams } from './params.js'
 import { JOB_TOKEN_OK, projectRoute } from './project-route.js'
-import { apiError, forbidden, grapeError, notFound, recordNotFound, routeNotFound } from './respond.js'
+import {
+  apiError,
+  forbidden,
+  grapeError,
+  notFound,
+  recordNotFound,
+  routeNotFound,
+} from './respond.js'
 import { LINK_TYPES, type LinkType, type Milestone, type Project, type Release } from './state.js'
 import { isValidTagName, MAX_DESCRIPTION_LENGTH, parseReleasedAt } from './validation.js'
 
 const API = '/api/v4/projects/:id/releases'
 
-export const releaseView = (ctx: GitLabContext, caller: Caller, project: Project, release: Release | undefined, includeHtml = false): ReleaseView => ({
+export const releaseView = (
+  ctx: GitLabContext,
+  caller: Caller,
+  project: Project,
+  release: Release | undefined,
+  includeHtml = false,
+): ReleaseView => ({
   readCode: canReadCode(ctx.state, caller, project),
   canUpdate:
     release !== undefined &&
@@ -35,19 +48,22 @@ const resolveMilestones = (
   if (titles !== undefined) {
     const found = titles.map((t) => project.milestones.find((m) => m.title === t))
     const missing = titles.filter((_, i) => found[i] === undefined)
-    if (missing.length > 0) return { ok: false, message: `Milestone(s) not found: ${missing.join(', ')}` }
+    if (missing.length > 0)
+      return { ok: false, message: `Milestone(s) not found: ${missing.join(', ')}` }
     return { ok: true, milestones: found as Milestone[] }
   }
   if (ids !== undefined) {
     const found = ids.map((id) => project.milestones.find((m) => m.id === id))
     const missing = ids.filter((_, i) => found[i] === undefined)
-    if (missing.length > 0) return { ok: false, message: `Milestone id(s) not found: ${missing.join(', ')}` }
+    if (missing.length > 0)
+      return { ok: false, message: `Milestone id(s) not found: ${missing.join(', ')}` }
     return { ok: true, milestones: found as Milestone[] }
   }
   return { ok: true, milestones: undefined }
 }
 
-const releaseLabel = (id: number): string => `#<Release:0x${(0x7f3a00000000 + id * 0x28).toString(16).padStart(16, '0')}>`
+const releaseLabel = (id: number): string =>
+  `#<Release:0x${(0x7f3a00000000 + id * 0x28).toString(16).padStart(16, '0')}>`
 
 const MILESTONE_EXCLUSIVE = 'Cannot specify milestones and milestone_ids at the same time'
 
@@ -80,7 +96,15 @@ const getRelease = (ctx: GitLabContext): Handler =>
     const release = project.releases.get(ex.params.tag_name ?? '')
     if (release === undefined) return notFound(ex)
     const includeHtml = ex.query.get('include_html_description') === 'true'
-    await ex.json(200, releaseEntity(ctx.state, project, release, releaseView(ctx, caller, project, release, includeHtml)))
+    await ex.json(
+      200,
+      releaseEntity(
+        ctx.state,
+        project,
+        release,
+        releaseView(ctx, caller, project, release, includeHtml),
+      ),
+    )
   })
 
 interface LinkParams {
@@ -106,7 +130,12 @@ const readCreateLinks = (p: DeclaredParams): LinkParams[] | undefined => {
     const filepath = lp.optString('filepath')
     const linkType = lp.optString('link_type')
     for (const e of lp.errors) p.errors.push(e.replace(/^(\S+) /, `assets[links][${i}][$1] `))
-    return { name: name ?? '', url: url ?? '', filepath: direct ?? filepath ?? null, linkType: linkType ?? 'other' }
+    return {
+      name: name ?? '',
+      url: url ?? '',
+      filepath: direct ?? filepath ?? null,
+      linkType: linkType ?? 'other',
+    }
   })
 }
 
@@ -127,7 +156,8 @@ const createRelease = (ctx: GitLabContext): Handler =>
     p.optBoolean('legacy_catalog_publish')
     p.mutuallyExclusive(['milestones', 'milestone_ids'], MILESTONE_EXCLUSIVE)
     const releasedAt = releasedAtRaw === undefined ? undefined : parseReleasedAt(releasedAtRaw)
-    if (releasedAtRaw !== undefined && releasedAt === undefined) p.errors.push('released_at is invalid')
+    if (releasedAtRaw !== undefined && releasedAt === undefined)
+      p.errors.push('released_at is invalid')
     if (await p.reject(ex)) return
     const tag = tagName ?? ''
     const { state } = ctx
@@ -150,9 +180,15 @@ const createRelease = (ctx: GitLabContext): Handler =>
       gitTag = state.putTag(project, tag, sha, tagMessage)
     }
 
-    const badType = (links ?? []).find((l) => !(LINK_TYPES as readonly string[]).includes(l.linkType))
-    if (badType !== undefined) return apiError(ex, 400, `'${badType.linkType}' is not a valid link_type`)
-    const inputs: LinkInput[] = (links ?? []).map((l) => ({ ...l, linkType: l.linkType as LinkType }))
+    const badType = (links ?? []).find(
+      (l) => !(LINK_TYPES as readonly string[]).includes(l.linkType),
+    )
+    if (badType !== undefined)
+      return apiError(ex, 400, `'${badType.linkType}' is not a valid link_type`)
+    const inputs: LinkInput[] = (links ?? []).map((l) => ({
+      ...l,
+      linkType: l.linkType as LinkType,
+    }))
     const id = state.nextId('release')
     const problems = [
       ...inputs.flatMap((l) => nestedMessages(validateLink(l, []))),
@@ -223,7 +259,8 @@ const updateRelease = (ctx: GitLabContext): Handler =>
     const ids = p.optCommaIntegers('milestone_ids')
     p.mutuallyExclusive(['milestones', 'milestone_ids'], MILESTONE_EXCLUSIVE)
     const releasedAt = releasedAtRaw === undefined ? undefined : parseReleasedAt(releasedAtRaw)
-    if (releasedAtRaw !== undefined && releasedAt === undefined) p.errors.push('released_at is invalid')
+    if (releasedAtRaw !== undefined && releasedAt === undefined)
+      p.errors.push('released_at is invalid')
     if (await p.reject(ex)) return
     const release = await findWritableRelease(ctx, ex, caller, project)
     if (release === undefined) return
@@ -232,13 +269,18 @@ const updateRelease = (ctx: GitLabContext): Handler =>
     const ms = resolveMilestones(project, titles, ids)
     if (!ms.ok) return apiError(ex, 400, ms.message)
     if (description !== undefined && description.length > MAX_DESCRIPTION_LENGTH) {
-      return apiError(ex, 400, { description: [`is too long (maximum is ${MAX_DESCRIPTION_LENGTH} characters)`] })
+      return apiError(ex, 400, {
+        description: [`is too long (maximum is ${MAX_DESCRIPTION_LENGTH} characters)`],
+      })
     }
     if (name !== undefined) release.name = name
     if (description !== undefined) release.description = description
     if (releasedAt !== undefined) release.releasedAt = releasedAt
     if (ms.milestones !== undefined) release.milestoneIds = ms.milestones.map((m) => m.id)
-    await ex.json(200, releaseEntity(ctx.state, project, release, releaseView(ctx, caller, project, release)))
+    await ex.json(
+      200,
+      releaseEntity(ctx.state, project, release, releaseView(ctx, caller, project, release)),
+    )
   })
 
 const deleteRelease = (ctx: GitLabContext): Handler =>
@@ -246,7 +288,12 @@ const deleteRelease = (ctx: GitLabContext): Handler =>
     const release = await findWritableRelease(ctx, ex, caller, project)
     if (release === undefined) return
     if (!hasRole(ctx.state, caller, project, 'developer')) return forbidden(ex)
-    const body = releaseEntity(ctx.state, project, release, releaseView(ctx, caller, project, release))
+    const body = releaseEntity(
+      ctx.state,
+      project,
+      release,
+      releaseView(ctx, caller, project, release),
+    )
     project.releases.delete(release.tag)
     await ex.json(200, body)
   })
@@ -280,7 +327,9 @@ const latestPermalink = (ctx: GitLabContext): Handler =>
     if (suffix !== undefined && suffix.split('/').some((s) => s === '..' || s === '.')) {
       return grapeError(ex, 400, 'suffix_path should be a valid file path')
     }
-    const latest = [...project.releases.values()].sort((a, b) => b.releasedAt - a.releasedAt || b.id - a.id)[0]
+    const latest = [...project.releases.values()].sort(
+      (a, b) => b.releasedAt - a.releasedAt || b.id - a.id,
+    )[0]
     if (latest === undefined) return notFound(ex)
     const query = new URLSearchParams(ex.query)
     query.delete('order_by')

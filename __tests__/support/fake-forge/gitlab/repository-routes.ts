@@ -44,7 +44,11 @@ const listTags = (ctx: GitLabContext): Handler =>
       })
     const page = paginate(ex, tags)
     if (!page.ok) return grapeError(ex, 400, page.error)
-    await ex.json(200, page.items.map((t) => tagEntity(ctx.state, project, t)), page.headers)
+    await ex.json(
+      200,
+      page.items.map((t) => tagEntity(ctx.state, project, t)),
+      page.headers,
+    )
   })
 
 const getTag = (ctx: GitLabContext): Handler =>
@@ -81,7 +85,8 @@ const deleteTag = (ctx: GitLabContext): Handler =>
     if (!hasRole(ctx.state, caller, project, 'developer')) return forbidden(ex)
     const name = ex.params.tag_name ?? ''
     if (!project.tags.has(name)) return apiError(ex, 404, 'No such tag')
-    if (!ctx.state.canCreateTag(project, roleOf(ctx.state, caller, project), name)) return forbidden(ex)
+    if (!ctx.state.canCreateTag(project, roleOf(ctx.state, caller, project), name))
+      return forbidden(ex)
     project.tags.delete(name)
     await ex.empty(204)
   })
@@ -107,7 +112,11 @@ const listMilestones = (ctx: GitLabContext): Handler =>
       .sort((a, b) => b.id - a.id)
     const page = paginate(ex, hits)
     if (!page.ok) return grapeError(ex, 400, page.error)
-    await ex.json(200, page.items.map((m) => milestoneEntity(ctx.state, project, m, false)), page.headers)
+    await ex.json(
+      200,
+      page.items.map((m) => milestoneEntity(ctx.state, project, m, false)),
+      page.headers,
+    )
   })
 
 const projectEntity = (ctx: GitLabContext, project: Project): object => {

@@ -9,13 +9,7 @@ import { createHash, randomBytes } from 'node:crypto'
 import type { StoredBlob } from '../blob-store.js'
 
 export type AccessLevel =
-  | 'none'
-  | 'guest'
-  | 'planner'
-  | 'reporter'
-  | 'developer'
-  | 'maintainer'
-  | 'owner'
+  'none' | 'guest' | 'planner' | 'reporter' | 'developer' | 'maintainer' | 'owner'
 
 export const ACCESS_RANK: Readonly<Record<AccessLevel, number>> = {
   none: 0,
@@ -252,7 +246,8 @@ export class GitLabState {
     const slash = full.lastIndexOf('/')
     if (slash <= 0) throw new Error(`project path must include a namespace: ${full}`)
     let id = seed.id ?? this.nextId('project')
-    if (seed.id !== undefined && this.projects.has(id)) throw new Error(`project id ${id} already exists`)
+    if (seed.id !== undefined && this.projects.has(id))
+      throw new Error(`project id ${id} already exists`)
     while (this.projects.has(id)) id = this.nextId('project')
     if (this.findProject(full) !== undefined) throw new Error(`project ${full} already exists`)
     const project: Project = {
@@ -282,7 +277,8 @@ export class GitLabState {
   findProject(ref: number | string): Project | undefined {
     if (typeof ref === 'number' || /^\d+$/.test(ref)) return this.projects.get(Number(ref))
     const wanted = ref.toLowerCase()
-    for (const p of this.projects.values()) if (p.pathWithNamespace.toLowerCase() === wanted) return p
+    for (const p of this.projects.values())
+      if (p.pathWithNamespace.toLowerCase() === wanted) return p
     return undefined
   }
 
@@ -367,7 +363,8 @@ export class GitLabState {
   addBranch(projectRef: number | string | Project, name: string, sha?: string): void {
     const project = this.project(projectRef)
     const target = sha ?? project.branches.get(project.defaultBranch)
-    if (target === undefined || !project.commits.has(target)) throw new Error(`no such commit: ${sha}`)
+    if (target === undefined || !project.commits.has(target))
+      throw new Error(`no such commit: ${sha}`)
     project.branches.set(name, target)
   }
 
@@ -419,10 +416,14 @@ export class GitLabState {
     if (ACCESS_RANK[access] < ACCESS_RANK.developer) return false
     for (const rule of project.protectedTags) {
       const re = new RegExp(
-        `^${rule.pattern.split('*').map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`,
+        `^${rule.pattern
+          .split('*')
+          .map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+          .join('.*')}$`,
       )
       if (!re.test(tag)) continue
-      if (rule.createAccess === 'none' || ACCESS_RANK[access] < ACCESS_RANK[rule.createAccess]) return false
+      if (rule.createAccess === 'none' || ACCESS_RANK[access] < ACCESS_RANK[rule.createAccess])
+        return false
     }
     return true
   }
@@ -452,7 +453,11 @@ export class GitLabState {
   // ---- releases ---------------------------------------------------------------------------
 
   /** Seeds a release directly (the tag is created from the default branch when missing). */
-  addRelease(projectRef: number | string | Project, seed: ReleaseSeed, author?: GitLabUser): Release {
+  addRelease(
+    projectRef: number | string | Project,
+    seed: ReleaseSeed,
+    author?: GitLabUser,
+  ): Release {
     const project = this.project(projectRef)
     const tag = project.tags.get(seed.tag_name) ?? this.addTag(project, { name: seed.tag_name })
     const now = this.now()
@@ -532,7 +537,12 @@ export class GitLabState {
       collected_at: new Date(collectedAt).toISOString(),
     }
     const json = JSON.stringify(summary)
-    const evidence: Evidence = { id: this.nextId('evidence'), sha: sha256Hex(json), collectedAt, json }
+    const evidence: Evidence = {
+      id: this.nextId('evidence'),
+      sha: sha256Hex(json),
+      collectedAt,
+      json,
+    }
     release.evidences.push(evidence)
     return evidence
   }
@@ -544,7 +554,11 @@ export class GitLabState {
   }
 
   /** Every stored file of a generic package, oldest first (the newest one is what a download returns). */
-  packageFiles(projectRef: number | string | Project, name: string, version: string): PackageFile[] {
+  packageFiles(
+    projectRef: number | string | Project,
+    name: string,
+    version: string,
+  ): PackageFile[] {
     return this.findPackage(this.project(projectRef), name, version)?.files ?? []
   }
 

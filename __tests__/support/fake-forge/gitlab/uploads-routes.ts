@@ -18,7 +18,11 @@ import { isImageFilename, sanitizeUploadFilename, versionAtLeast } from './valid
 
 const TOO_LARGE = '413 Request Entity Too Large'
 
-export const uploadFullPath = (ctx: GitLabContext, project: Project, upload: MarkdownUpload): string =>
+export const uploadFullPath = (
+  ctx: GitLabContext,
+  project: Project,
+  upload: MarkdownUpload,
+): string =>
   versionAtLeast(ctx.config.version, '17.1')
     ? `/-/project/${project.id}/uploads/${upload.secret}/${upload.filename}`
     : `/${project.pathWithNamespace}/uploads/${upload.secret}/${upload.filename}`
@@ -78,7 +82,9 @@ const create = (ctx: GitLabContext): Handler =>
     project.uploads.push(upload)
     const url = `/uploads/${upload.secret}/${upload.filename}`
     const alt = upload.filename.replace(/\.[^.]*$/, '')
-    const markdown = isImageFilename(upload.filename) ? `![${alt}](${url})` : `[${upload.filename}](${url})`
+    const markdown = isImageFilename(upload.filename)
+      ? `![${alt}](${url})`
+      : `[${upload.filename}](${url})`
     await ex.json(201, {
       ...(versionAtLeast(ctx.config.version, '17.3') ? { id: upload.id } : {}),
       alt,

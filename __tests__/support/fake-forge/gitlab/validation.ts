@@ -17,7 +17,9 @@ export const isValidTagName = (name: string): boolean => {
   if (/[\x00-\x20\x7f~^:?*[\\]/.test(name)) return false
   if (name.includes('..') || name.includes('@{') || name.includes('//')) return false
   if (name.startsWith('/') || name.endsWith('/') || name.endsWith('.')) return false
-  return name.split('/').every((part) => part !== '' && !part.startsWith('.') && !part.endsWith('.lock'))
+  return name
+    .split('/')
+    .every((part) => part !== '' && !part.startsWith('.') && !part.endsWith('.lock'))
 }
 
 /**

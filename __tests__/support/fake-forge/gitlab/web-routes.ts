@@ -25,7 +25,9 @@ export const webNotFound = (ex: Exchange): Promise<void> =>
 const webCaller = (ctx: GitLabContext, ex: Exchange): Caller => {
   const value = ex.header('private-token') ?? ex.query.get('private_token') ?? undefined
   const token = value === undefined ? undefined : ctx.state.tokenRecord(value)
-  return { token: token !== undefined && token.type !== 'job' && !token.expired ? token : undefined }
+  return {
+    token: token !== undefined && token.type !== 'job' && !token.expired ? token : undefined,
+  }
 }
 
 type WebHandler = (ex: Exchange, project: Project) => Promise<void>
@@ -52,12 +54,18 @@ const byPath =
     return /^\d+$/.test(path) ? undefined : ctx.state.findProject(path)
   }
 
-const sendUpload = async (ctx: GitLabContext, ex: Exchange, upload: MarkdownUpload): Promise<void> => {
+const sendUpload = async (
+  ctx: GitLabContext,
+  ex: Exchange,
+  upload: MarkdownUpload,
+): Promise<void> => {
   const image = isImageFilename(upload.filename)
   await ex.stream(
     200,
     {
-      'content-type': image ? `image/${upload.filename.split('.').pop()?.toLowerCase() ?? 'png'}` : 'application/octet-stream',
+      'content-type': image
+        ? `image/${upload.filename.split('.').pop()?.toLowerCase() ?? 'png'}`
+        : 'application/octet-stream',
       'content-length': upload.blob.size,
       'content-disposition': `${image ? 'inline' : 'attachment'}; filename="${upload.filename}"`,
     },
@@ -69,7 +77,9 @@ export const registerWebRoutes = (router: Router<Handler>, ctx: GitLabContext): 
   const findUpload = (project: Project, ex: Exchange): MarkdownUpload | undefined =>
     project.uploads.find((u) => u.secret === ex.params.secret && u.filename === ex.params.filename)
 
-  router.get('/users/sign_in', async (ex) => ex.send(200, { 'content-type': 'text/html; charset=utf-8' }, html('Sign in')))
+  router.get('/users/sign_in', async (ex) =>
+    ex.send(200, { 'content-type': 'text/html; charset=utf-8' }, html('Sign in')),
+  )
 
   router.get(
     '/-/project/:project_id/uploads/:secret/:filename',
@@ -119,7 +129,11 @@ export const registerWebRoutes = (router: Router<Handler>, ctx: GitLabContext): 
       async (ex, project) => {
         const release = project.releases.get(ex.params.tag ?? '')
         if (release === undefined) return webNotFound(ex)
-        await ex.send(200, { 'content-type': 'text/html; charset=utf-8' }, html(`${release.name} · Releases`))
+        await ex.send(
+          200,
+          { 'content-type': 'text/html; charset=utf-8' },
+          html(`${release.name} · Releases`),
+        )
       },
       byPath(ctx),
     ),
@@ -132,7 +146,8 @@ export const registerWebRoutes = (router: Router<Handler>, ctx: GitLabContext): 
       ctx,
       async (ex, project) => {
         const upload = findUpload(project, ex)
-        if (upload === undefined || versionAtLeast(ctx.config.version, '17.2')) return webNotFound(ex)
+        if (upload === undefined || versionAtLeast(ctx.config.version, '17.2'))
+          return webNotFound(ex)
         await sendUpload(ctx, ex, upload)
       },
       byPath(ctx),
