@@ -9,6 +9,7 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 import { describeError } from '../../src/errors.js'
+import type { Forge } from '../../src/forges/forge.js'
 import { run } from '../../src/main.js'
 import type { OutputValues, Runtime } from '../../src/runtime/runtime.js'
 import { createTextLogger } from '../../src/runtime/text-logger.js'
@@ -42,7 +43,11 @@ export async function makeWorkspace(files: Record<string, string | Buffer> = {})
 }
 
 /** Runs the engine in this process with a GitLab-CI-like text runtime. */
-export async function runInProcess(env: Env, cwd: string): Promise<ToolResult> {
+export async function runInProcess(
+  env: Env,
+  cwd: string,
+  options: { readonly forge?: Forge } = {},
+): Promise<ToolResult> {
   const lines: string[] = []
   const sleeps: number[] = []
   let outputs: OutputValues = {}
@@ -68,8 +73,10 @@ export async function runInProcess(env: Env, cwd: string): Promise<ToolResult> {
     },
   }
   try {
+    const { forge } = options
     await run({
       runtime,
+      ...(forge === undefined ? {} : { forge: () => forge }),
       sleep: (ms) => {
         sleeps.push(ms)
         return Promise.resolve()
