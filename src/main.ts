@@ -5,7 +5,7 @@ import { createForge, credentialHeaders, credentialOrigins } from './forges/crea
 import type { Forge, LinkSpec, RemoteAsset, RemoteRelease } from './forges/forge.js'
 import { createTransport } from './http/transport.js'
 import type { Transport } from './http/types.js'
-import { reconcile } from './plan/reconcile.js'
+import { changedFields, reconcile } from './plan/reconcile.js'
 import type { ReleasePlan } from './plan/release-plan.js'
 import type { Runtime } from './runtime/runtime.js'
 import { registerSecret } from './secrets.js'
@@ -198,7 +198,8 @@ async function publish(
     : []
 
   release = await log.group(`Writing release ${tagName}`, async () => {
-    if (release === undefined) {
+    let current = release
+    if (current === undefined) {
       const result = await forge.createRelease(releaseFields, fileLinks)
       created = result.created
       if (result.created) {
@@ -206,23 +207,22 @@ async function publish(
         return result.release
       }
       log.info(`Release ${tagName} was created by another job meanwhile; adding to it`)
-      return syncRelease(forge, result.release, plan, fileLinks, log)
+      current = result.release
     }
-    if (created) {
-      return syncRelease(forge, release, plan, fileLinks, log)
-    }
-    if (decision.release.kind === 'update') {
-      log.info(`Updating ${decision.release.changed.join(', ')} of release ${tagName}`)
-      release = await forge.updateRelease(release, plan.fields)
-    } else {
+    // The release may be older than this run, or another job's: bring its fields in line too.
+    const changed = changedFields(plan, current)
+    if (changed.length > 0) {
+      log.info(`Updating ${changed.join(', ')} of release ${tagName}`)
+      current = await forge.updateRelease(current, plan.fields)
+    } else if (existing !== undefined) {
       log.info(`Release ${tagName} already has the given name, description and milestones`)
     }
     if (forge.capabilities.separateLinks) {
-      const current = await forge.listAssets(release, tagName)
-      const changed = await linkAssets(forge, release, fileLinks, linksOf(current), log)
-      if (changed === 0) log.info('Every link is already in place')
+      const assets = await forge.listAssets(current, tagName)
+      const linked = await linkAssets(forge, current, fileLinks, linksOf(assets), log)
+      if (linked === 0) log.info('Every link is already in place')
     }
-    return release
+    return current
   })
   const publishedRelease: RemoteRelease = release
 
@@ -306,19 +306,6 @@ async function publish(
         ? {}
         : { evidenceSha: derived.evidenceSha }),
   })
-}
-
-/** Brings a release another job created in line with this run: fields and links. */
-async function syncRelease(
-  forge: Forge,
-  release: RemoteRelease,
-  plan: ReleasePlan,
-  links: readonly LinkSpec[],
-  log: Runtime['log'],
-): Promise<RemoteRelease> {
-  const current = await forge.listAssets(release, release.tagName)
-  await linkAssets(forge, release, links, linksOf(current), log)
-  return release
 }
 
 function warnOnOtherCommit(plan: ReleasePlan, commit: string, log: Runtime['log']): void {

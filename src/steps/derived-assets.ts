@@ -2,6 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 
 import { renderSha256Sums } from '../assets/sha256sums.js'
+import { ReleaseError } from '../errors.js'
 import {
   buildEvidence,
   parseEvidence,
@@ -56,117 +57,136 @@ export async function publishDerivedAssets(options: DerivedOptions): Promise<Der
   const ours = new Map(plan.files.map((f) => [f.name, f]))
   let uploads = 0
   for (let round = 0; round < MAX_ROUNDS; round++) {
-    const listed = await forge.listAssets(release, release.tagName)
-    const { assets: remote } = await addShasFromChecksums(forge, listed)
-    const files = await resolveShas(
-      forge,
-      remote.filter((a) => a.stored && !DERIVED_NAMES.includes(a.name)),
-      ours,
-    )
-    let wrote = false
-    let current = remote
+    try {
+      const listed = await forge.listAssets(release, release.tagName)
+      const { assets: remote } = await addShasFromChecksums(forge, listed)
+      const files = await resolveShas(
+        forge,
+        remote.filter((a) => a.stored && !DERIVED_NAMES.includes(a.name)),
+        ours,
+      )
+      let wrote = false
+      let current = remote
 
-    let checksumsAsset = remote.find((a) => a.name === CHECKSUMS_NAME && a.stored)
-    const derivedSizes = new Map<string, number>()
-    // Forges that report no sha256 of their files (Gongfeng) still get one in the outputs.
-    const derivedShas = new Map<string, string>()
-    if (options.checksums) {
-      const text = renderSha256Sums(files.map((f) => ({ name: f.name, sha256: f.sha256 })))
-      derivedSizes.set(CHECKSUMS_NAME, Buffer.byteLength(text))
-      derivedShas.set(CHECKSUMS_NAME, sha256Hex(text))
-      const file = path.join(options.outDir, CHECKSUMS_NAME)
-      await writeFile(file, text)
-      if (checksumsAsset === undefined || !(await holdsText(forge, checksumsAsset, text))) {
-        log.info(
-          `${checksumsAsset === undefined ? 'Uploading' : 'Updating'} ${CHECKSUMS_NAME} (${files.length} files)`,
-        )
-        checksumsAsset = await storeText(forge, release, CHECKSUMS_NAME, file, text, checksumsAsset)
-        uploads++
-        wrote = true
-        current = upsert(current, checksumsAsset)
-      }
-      await options.afterStore(checksumsAsset, current)
-    }
-
-    let evidenceFile: string | undefined
-    let evidenceSha: string | undefined
-    if (options.evidence) {
-      const subjects: EvidenceAsset[] = files.map((f) => ({
-        name: f.name,
-        url: f.url,
-        size: f.size,
-        sha256: f.sha256,
-      }))
-      if (checksumsAsset !== undefined && options.checksums) {
+      let checksumsAsset = remote.find((a) => a.name === CHECKSUMS_NAME && a.stored)
+      const derivedSizes = new Map<string, number>()
+      // Forges that report no sha256 of their files (Gongfeng) still get one in the outputs.
+      const derivedShas = new Map<string, string>()
+      if (options.checksums) {
         const text = renderSha256Sums(files.map((f) => ({ name: f.name, sha256: f.sha256 })))
-        subjects.push({
-          name: CHECKSUMS_NAME,
-          url: checksumsAsset.url,
-          size: Buffer.byteLength(text),
-          sha256: sha256Hex(text),
-        })
+        derivedSizes.set(CHECKSUMS_NAME, Buffer.byteLength(text))
+        derivedShas.set(CHECKSUMS_NAME, sha256Hex(text))
+        const file = path.join(options.outDir, CHECKSUMS_NAME)
+        await writeFile(file, text)
+        if (checksumsAsset === undefined || !(await holdsText(forge, checksumsAsset, text))) {
+          log.info(
+            `${checksumsAsset === undefined ? 'Uploading' : 'Updating'} ${CHECKSUMS_NAME} (${files.length} files)`,
+          )
+          checksumsAsset = await storeText(
+            forge,
+            release,
+            CHECKSUMS_NAME,
+            file,
+            text,
+            checksumsAsset,
+          )
+          uploads++
+          wrote = true
+          current = upsert(current, checksumsAsset)
+        }
+        await options.afterStore(checksumsAsset, current)
       }
-      const statement = buildEvidence({
-        release,
-        platform: plan.platform,
-        assets: subjects,
-        externalLinks: plan.externalLinks,
-        ci: options.ci,
-        collectedAt: options.now().toISOString(),
-      })
-      let text = serialiseEvidence(statement)
-      let evidenceAsset = remote.find((a) => a.name === EVIDENCE_NAME && a.stored)
-      const serverText =
-        evidenceAsset === undefined ? undefined : await readRemoteText(forge, evidenceAsset)
-      const serverStatement = serverText === undefined ? undefined : parseEvidence(serverText)
-      evidenceFile = path.join(options.outDir, EVIDENCE_NAME)
-      if (
-        evidenceAsset !== undefined &&
-        serverText !== undefined &&
-        serverStatement !== undefined &&
-        sameEvidence(serverStatement, statement)
-      ) {
-        // Unchanged release: keep the evidence as first collected, so its sha stays the same.
-        text = serverText
-        await writeFile(evidenceFile, text)
-      } else {
-        await writeFile(evidenceFile, text)
-        log.info(`${evidenceAsset === undefined ? 'Uploading' : 'Updating'} ${EVIDENCE_NAME}`)
-        evidenceAsset = await storeText(
-          forge,
-          release,
-          EVIDENCE_NAME,
-          evidenceFile,
-          text,
-          evidenceAsset,
-        )
-        uploads++
-        wrote = true
-        current = upsert(current, evidenceAsset)
-      }
-      evidenceSha = sha256Hex(text)
-      derivedSizes.set(EVIDENCE_NAME, Buffer.byteLength(text))
-      derivedShas.set(EVIDENCE_NAME, evidenceSha)
-      await options.afterStore(evidenceAsset, current)
-    }
 
-    if (!wrote) {
-      const all = [
-        ...files,
-        ...current
-          .filter((a) => a.stored && DERIVED_NAMES.includes(a.name))
-          .map((a) => ({
-            ...a,
-            size: derivedSizes.get(a.name) ?? a.size,
-            sha256: derivedShas.get(a.name) ?? a.sha256,
-          })),
-      ]
-      return {
-        assets: all,
-        uploads,
-        ...(evidenceFile === undefined ? {} : { evidenceFile }),
-        ...(evidenceSha === undefined ? {} : { evidenceSha }),
+      let evidenceFile: string | undefined
+      let evidenceSha: string | undefined
+      if (options.evidence) {
+        const subjects: EvidenceAsset[] = files.map((f) => ({
+          name: f.name,
+          url: f.url,
+          size: f.size,
+          sha256: f.sha256,
+        }))
+        if (checksumsAsset !== undefined && options.checksums) {
+          const text = renderSha256Sums(files.map((f) => ({ name: f.name, sha256: f.sha256 })))
+          subjects.push({
+            name: CHECKSUMS_NAME,
+            url: checksumsAsset.url,
+            size: Buffer.byteLength(text),
+            sha256: sha256Hex(text),
+          })
+        }
+        const statement = buildEvidence({
+          release,
+          platform: plan.platform,
+          assets: subjects,
+          externalLinks: plan.externalLinks,
+          ci: options.ci,
+          collectedAt: options.now().toISOString(),
+        })
+        let text = serialiseEvidence(statement)
+        let evidenceAsset = remote.find((a) => a.name === EVIDENCE_NAME && a.stored)
+        const serverText =
+          evidenceAsset === undefined ? undefined : await readRemoteText(forge, evidenceAsset)
+        const serverStatement = serverText === undefined ? undefined : parseEvidence(serverText)
+        evidenceFile = path.join(options.outDir, EVIDENCE_NAME)
+        if (
+          evidenceAsset !== undefined &&
+          serverText !== undefined &&
+          serverStatement !== undefined &&
+          sameEvidence(serverStatement, statement)
+        ) {
+          // Unchanged release: keep the evidence as first collected, so its sha stays the same.
+          text = serverText
+          await writeFile(evidenceFile, text)
+        } else {
+          await writeFile(evidenceFile, text)
+          log.info(`${evidenceAsset === undefined ? 'Uploading' : 'Updating'} ${EVIDENCE_NAME}`)
+          evidenceAsset = await storeText(
+            forge,
+            release,
+            EVIDENCE_NAME,
+            evidenceFile,
+            text,
+            evidenceAsset,
+          )
+          uploads++
+          wrote = true
+          current = upsert(current, evidenceAsset)
+        }
+        evidenceSha = sha256Hex(text)
+        derivedSizes.set(EVIDENCE_NAME, Buffer.byteLength(text))
+        derivedShas.set(EVIDENCE_NAME, evidenceSha)
+        await options.afterStore(evidenceAsset, current)
       }
+
+      if (!wrote) {
+        const all = [
+          ...files,
+          ...current
+            .filter((a) => a.stored && DERIVED_NAMES.includes(a.name))
+            .map((a) => ({
+              ...a,
+              size: derivedSizes.get(a.name) ?? a.size,
+              sha256: derivedShas.get(a.name) ?? a.sha256,
+            })),
+        ]
+        return {
+          assets: all,
+          uploads,
+          ...(evidenceFile === undefined ? {} : { evidenceFile }),
+          ...(evidenceSha === undefined ? {} : { evidenceSha }),
+        }
+      }
+    } catch (error) {
+      // A file vanished while this round read it: another job is replacing it (forges that
+      // cannot overwrite, like Gongfeng, delete first). Or another job stored SHA256SUMS or the
+      // evidence under the same name a moment before this one (GitHub: 422 already_exists).
+      // Read everything again next round.
+      const vanished =
+        error instanceof ReleaseError &&
+        (error.code === 'NOT_FOUND' || error.code === 'ASSET_EXISTS')
+      if (!vanished || round === MAX_ROUNDS - 1) throw error
+      log.debug(`A file of the release changed while it was read (${error.message}); reading again`)
     }
     // Jobs racing on the same files would rewrite in lockstep; a random pause lets one lead.
     await options.sleep(100 + Math.floor(Math.random() * 400))

@@ -47,3 +47,4 @@ export type {
 export type { GitLabConfig, GitLabFeatures, GitLabThrottle } from './gitlab/context.js'
 export { TEST_TLS } from './test-tls.js'
 export { startFakeGongfeng, type FakeGongfeng, type FakeGongfengOptions } from './gongfeng.js'
+export { startFakeGitHub, type FakeGitHub, type FakeGitHubOptions } from './github.js'
