@@ -1,49 +1,34 @@
 #!/usr/bin/env node
-// The only module with side effects: picks the runtime, runs the release, sets the exit code.
-import { ReleaseError, describeError } from './errors.js'
-import { run } from './main.js'
-import { createCliRuntime } from './runtime/cli.js'
-import { createGitHubActionsRuntime } from './runtime/github-actions.js'
-import { createGitLabCiRuntime } from './runtime/gitlab-ci.js'
-import type { Runtime } from './runtime/runtime.js'
-
-function pickRuntime(env: NodeJS.ProcessEnv): Runtime {
-  if (env.GITHUB_ACTIONS === 'true') return createGitHubActionsRuntime(env)
-  if (env.GITLAB_CI === 'true') return createGitLabCiRuntime(env)
-  return createCliRuntime(env, {
-    json: process.argv.includes('--json'),
-    interactive: process.stderr.isTTY,
-  })
-}
+// The only module with side effects: hands the process to the command line, sets the exit code.
+import { runCommandLine } from './cli/run-command-line.js'
 
 /**
  * @actions/glob logs through @actions/core, which writes `::debug::` workflow commands to
- * stdout whatever the runtime; outside GitHub Actions they are noise, so they are dropped.
+ * stdout whatever the runtime. Outside GitHub Actions they are noise, so they are dropped;
+ * under GitHub Actions with --json they go to stderr (the runner reads commands there too), so
+ * that stdout holds only the JSON result.
  */
-function dropWorkflowCommands(): void {
+function redirectWorkflowCommands(to: 'nowhere' | 'stderr'): void {
   const original = process.stdout.write.bind(process.stdout)
   const filtered = (chunk: string | Uint8Array, ...rest: unknown[]): boolean => {
     const text = typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8')
-    if (text.startsWith('::debug::')) return true
+    if (text.startsWith('::debug::')) {
+      return to === 'nowhere' ? true : process.stderr.write(chunk)
+    }
     return Reflect.apply(original, process.stdout, [chunk, ...rest]) as boolean
   }
   process.stdout.write = filtered
 }
 
-async function main(): Promise<number> {
-  const runtime = pickRuntime(process.env)
-  if (runtime.name !== 'github-actions') dropWorkflowCommands()
-  try {
-    await run({ runtime })
-    return 0
-  } catch (error) {
-    // Unexpected errors keep their stack for debugging; ours are self-explanatory.
-    if (!(error instanceof ReleaseError) && error instanceof Error && error.stack !== undefined) {
-      runtime.log.debug(error.stack)
-    }
-    runtime.reportFailure(describeError(error))
-    return 1
-  }
-}
+if (process.env.GITHUB_ACTIONS !== 'true') redirectWorkflowCommands('nowhere')
+else if (process.argv.includes('--json')) redirectWorkflowCommands('stderr')
 
-process.exitCode = await main()
+process.exitCode = await runCommandLine({
+  argv: process.argv.slice(2),
+  env: process.env,
+  stdout: (text) => process.stdout.write(text),
+  stderr: (text) => process.stderr.write(text),
+  interactive: process.stderr.isTTY === true,
+  // A pseudo-terminal may report 0 columns; 80 is the usual assumption then.
+  columns: () => [process.stderr.columns, process.stdout.columns].find((c) => c > 0) ?? 80,
+})

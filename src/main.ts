@@ -71,6 +71,9 @@ export async function run(deps: RunDependencies): Promise<RunResult> {
     retries: settings.retries,
     timeoutMs: settings.timeoutSeconds * 1000,
     ...(settings.caFile === undefined ? {} : { caFile: settings.caFile }),
+    // Proxies (HTTPS_PROXY, HTTP_PROXY, NO_PROXY) and NODE_EXTRA_CA_CERTS come from the runtime's
+    // environment like every other setting, not from process.env behind its back.
+    env: runtime.env,
     userAgent: `forge-release/${VERSION}`,
     connections: Math.max(8, settings.maxParallelUploads * 2),
     sleep,
@@ -159,7 +162,7 @@ async function publish(
       log.info(
         `Dry run: ${lines.length} write request${lines.length === 1 ? '' : 's'} planned; nothing was changed`,
       )
-      return Promise.resolve({ outputs: {} })
+      return Promise.resolve({ outputs: {}, plannedRequests: lines })
     })
   }
 
@@ -255,6 +258,7 @@ async function publish(
             now,
             sleep,
             afterStore: linkDerived,
+            stored,
           })
         : { assets: [], uploads: 0 }
     let serverEvidenceSha: string | undefined

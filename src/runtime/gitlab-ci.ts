@@ -1,7 +1,11 @@
 import type { OutputValues, Runtime } from './runtime.js'
 import { createTextLogger } from './text-logger.js'
 
-/** A GitLab CI job: collapsible log sections; outputs go to the dotenv report (see write-outputs). */
+/**
+ * A GitLab CI job: collapsible log sections; outputs go to the dotenv report (written by
+ * steps/report.ts, because `outputs_file` works under every runtime). `write` takes log lines:
+ * stdout by default, stderr under `--json` (the job log shows both).
+ */
 export function createGitLabCiRuntime(
   env: Readonly<Record<string, string | undefined>>,
   write: (line: string) => void = (line) => process.stdout.write(`${line}\n`),
@@ -16,6 +20,7 @@ export function createGitLabCiRuntime(
     env,
     cwd: env.CI_PROJECT_DIR ?? process.cwd(),
     log,
+    // GitLab streams the job log in chunks; a line every few seconds keeps it readable.
     progressIntervalMs: 5000,
     reportFailure: (message) => log.info(`ERROR: ${message}`),
     writeOutputs: (_outputs: OutputValues) => Promise.resolve(),

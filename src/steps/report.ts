@@ -28,6 +28,8 @@ export interface ReportInput {
 
 export interface RunResult {
   readonly outputs: OutputValues
+  /** Set on a dry run: the write requests that would have been made, and no outputs. */
+  readonly plannedRequests?: readonly string[]
 }
 
 /** SPEC step 6: outputs for later steps, the dotenv report and the summary table. */

@@ -1,0 +1,133 @@
+import { readFile, readdir } from 'node:fs/promises'
+import path from 'node:path'
+
+import { INPUTS, OUTPUTS } from '../../src/settings/inputs.js'
+import { repoRoot } from '../support/run-tool.js'
+import { isRecord, parseYamlDocuments, type Json } from './gitlab-job.js'
+
+// The example workflows in examples/github/, which the README shows verbatim: valid, pinned,
+// least privilege, and using only real inputs and outputs.
+const folder = path.join(repoRoot, 'examples/github')
+const names = (await readdir(folder)).filter((f) => f.endsWith('.yml')).sort()
+const examples = await Promise.all(
+  names.map(async (name) => {
+    const text = await readFile(path.join(folder, name), 'utf8')
+    return { name, text, workflow: parseYamlDocuments(text)[0] as Record<string, Json> }
+  }),
+)
+const readme = await readFile(path.join(repoRoot, 'README.md'), 'utf8')
+const pkg = JSON.parse(await readFile(path.join(repoRoot, 'package.json'), 'utf8')) as {
+  version: string
+}
+
+const OWN_ACTION = 'forge-release/forge-release'
+const inputNames = new Set<string>(INPUTS.map((i) => i.name))
+const outputNames = new Set<string>(OUTPUTS.map((o) => o.name))
+
+type Step = Record<string, Json>
+type WorkflowJob = Record<string, Json> & { steps?: Step[] }
+
+function jobsOf(workflow: Record<string, Json>): [string, WorkflowJob][] {
+  const jobs = workflow.jobs
+  if (!isRecord(jobs)) throw new Error('no jobs')
+  return Object.entries(jobs) as [string, WorkflowJob][]
+}
+const isOwnStep = (step: Step): boolean =>
+  typeof step.uses === 'string' && step.uses.startsWith(`${OWN_ACTION}@`)
+
+describe.each(examples)('examples/github/$name', ({ name, text, workflow }) => {
+  it('is shown verbatim in the README', () => {
+    expect(readme).toContain(`\`\`\`yaml\n${text}\`\`\``)
+  })
+
+  it('pins every third-party action to a full commit SHA', () => {
+    const uses = jobsOf(workflow).flatMap(([, job]) =>
+      (job.steps ?? []).map((s) => s.uses).filter((u): u is string => typeof u === 'string'),
+    )
+    expect(uses.length).toBeGreaterThan(0)
+    for (const action of uses.filter((u) => !u.startsWith(`${OWN_ACTION}@`))) {
+      expect(action).toMatch(/^[\w.-]+\/[\w.-]+(\/[\w./-]+)?@[0-9a-f]{40}$/)
+    }
+    // Its own release is shown by tag for readability, with the advice to pin it.
+    for (const line of text.split('\n').filter((l) => l.includes(`uses: ${OWN_ACTION}@`))) {
+      expect(line).toContain(
+        `uses: ${OWN_ACTION}@v${pkg.version} # pin to the SHA of the release you use`,
+      )
+    }
+  })
+
+  it('asks for no more than contents: read, and contents: write only where it publishes', () => {
+    expect(workflow.permissions).toEqual({ contents: 'read' })
+    for (const [jobName, job] of jobsOf(workflow)) {
+      const publishes = (job.steps ?? []).some(isOwnStep)
+      expect({ job: jobName, permissions: job.permissions }).toEqual({
+        job: jobName,
+        permissions: publishes ? { contents: 'write' } : undefined,
+      })
+    }
+  })
+
+  it('gives forge-release only real inputs', () => {
+    const steps = jobsOf(workflow).flatMap(([, job]) => (job.steps ?? []).filter(isOwnStep))
+    expect(steps.length).toBeGreaterThan(0)
+    for (const step of steps) {
+      const given = isRecord(step.with) ? Object.keys(step.with) : []
+      expect(given.filter((key) => !inputNames.has(key))).toEqual([])
+    }
+  })
+
+  it('reads only outputs forge-release has, from steps and jobs that exist', () => {
+    for (const [, job] of jobsOf(workflow)) {
+      const jobText = JSON.stringify(job)
+      const ownIds = new Set((job.steps ?? []).filter(isOwnStep).map((s) => s.id))
+      for (const [, id, output] of jobText.matchAll(/steps\.([\w-]+)\.outputs\.([\w-]+)/g)) {
+        expect({ id, known: ownIds.has(id) }).toEqual({ id, known: true })
+        expect({ output, known: outputNames.has(output ?? '') }).toEqual({ output, known: true })
+      }
+      for (const [, needed, output] of jobText.matchAll(/needs\.([\w-]+)\.outputs\.([\w-]+)/g)) {
+        const other = jobsOf(workflow).find(([n]) => n === needed)?.[1]
+        const declared = isRecord(other?.outputs) ? Object.keys(other.outputs) : []
+        expect({ needed, output, declared: declared.includes(output ?? '') }).toEqual({
+          needed,
+          output,
+          declared: true,
+        })
+      }
+    }
+    expect(name).toMatch(/\.yml$/)
+  })
+})
+
+describe('the set of GitHub examples', () => {
+  const byName = new Map(examples.map((e) => [e.name, e.workflow]))
+
+  it('publishes on a tag push, and hands outputs to a later step and a later job', () => {
+    const workflow = byName.get('release-on-tag.yml') ?? {}
+    expect(workflow.on).toEqual({ push: { tags: ['v*'] } })
+    const text = JSON.stringify(workflow)
+    expect(text).toMatch(/steps\.release\.outputs\.release_url/)
+    expect(text).toMatch(/needs\.release\.outputs\.release_url/)
+  })
+
+  it('publishes from every job of a build matrix', () => {
+    const [[, job] = ['', {} as WorkflowJob]] = jobsOf(byName.get('release-matrix.yml') ?? {})
+    expect(isRecord(job.strategy) && isRecord(job.strategy.matrix)).toBe(true)
+    expect((job.steps ?? []).some(isOwnStep)).toBe(true)
+  })
+
+  it('runs by hand with tag, ref and dry_run inputs passed to the action', () => {
+    const workflow = byName.get('release-manual.yml') ?? {}
+    const dispatch = isRecord(workflow.on) ? workflow.on.workflow_dispatch : undefined
+    const inputs = isRecord(dispatch) && isRecord(dispatch.inputs) ? dispatch.inputs : {}
+    expect(Object.keys(inputs).sort()).toEqual(['dry_run', 'ref', 'tag'])
+    expect(inputs.dry_run).toMatchObject({ type: 'boolean' })
+    const step = jobsOf(workflow)
+      .flatMap(([, job]) => job.steps ?? [])
+      .find(isOwnStep)
+    expect(step?.with).toMatchObject({
+      tag_name: '${{ inputs.tag }}',
+      ref: '${{ inputs.ref }}',
+      dry_run: '${{ inputs.dry_run }}',
+    })
+  })
+})
