@@ -53,8 +53,6 @@ export function createForge(
           repository: settings.project,
           token: settings.token,
           retries: settings.retries,
-          timeoutMs: settings.timeoutSeconds * 1000,
-          ...(settings.caFile === undefined ? {} : { caFile: settings.caFile }),
           ...(options.sleep === undefined ? {} : { sleep: options.sleep }),
         },
         http,

@@ -42,14 +42,17 @@ const PER_PAGE = 100
 /** Reads while a release another job just published is not visible yet (replication lag). */
 const LAG_READS = 5
 
+/**
+ * Timeouts, proxies, the CA bundle and the retry policy come with the transport, which every
+ * request goes through; `retries` also bounds repeating a write that a read showed did not land.
+ */
 export interface GitHubForgeOptions {
   readonly apiUrl: string
   /** owner/repo */
   readonly repository: string
+  /** For Octokit's Authorization header, which goes only to the API and its upload host. */
   readonly token: string
   readonly retries: number
-  readonly timeoutMs: number
-  readonly caFile?: string
   readonly sleep?: (ms: number) => Promise<void>
 }
 
@@ -86,10 +89,15 @@ export class GitHubForge implements Forge {
   /** Origins of upload URLs the API itself handed out: the token may go there. */
   private readonly uploadOrigins = new Set<string>()
   /**
-   * Assets left in state `starter` by an upload that failed upstream (release id → name → asset
-   * id). They hold their name until deleted, so an upload of that name deletes them first.
+   * Assets in state `starter` when this run first listed a release (release id → name → asset
+   * id): uploads that failed before this run began ("This may leave an empty asset with a state
+   * of `starter`. It can be safely deleted."). They hold their name, so an upload of that name
+   * deletes them first. Starters that appear later may be another job's upload in progress and
+   * are left alone (see uploadAsset).
    */
-  private readonly starters = new Map<number, Map<string, number>>()
+  private readonly abandoned = new Map<number, Map<string, number>>()
+  /** Tags read so far → their commit (undefined: the tag does not exist). */
+  private readonly tagCommits = new Map<string, string | undefined>()
   /** The release the last lookup found, for dry-run descriptions. */
   private known: RemoteRelease | undefined
 
@@ -150,10 +158,7 @@ export class GitHubForge implements Forge {
   async findRelease(tagName: string): Promise<RemoteRelease | undefined> {
     const found = await this.findRawRelease(tagName)
     if (found === undefined) return undefined
-    const commitSha = found.draft ? draftCommit(found) : await this.readTagCommit(tagName)
-    const release = this.toRemoteRelease(found, commitSha)
-    this.known = release
-    return release
+    return this.describeRelease(found)
   }
 
   async findTag(tagName: string): Promise<TagState> {
@@ -166,7 +171,7 @@ export class GitHubForge implements Forge {
     }
   }
 
-  async listAssets(release: RemoteRelease | undefined): Promise<RemoteAsset[]> {
+  async listAssets(release: RemoteRelease | undefined, _tagName?: string): Promise<RemoteAsset[]> {
     if (release === undefined) return []
     const releaseId = idOf(release)
     const listed = await this.listRawAssets(releaseId)
@@ -176,7 +181,8 @@ export class GitHubForge implements Forge {
       if (asset.state === 'uploaded') assets.push(this.toRemoteAsset(release, asset))
       else starters.set(asset.name, asset.id)
     }
-    this.starters.set(releaseId, starters)
+    if (this.abandoned.has(releaseId)) return assets
+    this.abandoned.set(releaseId, starters)
     if (starters.size > 0) {
       this.log.debug(
         `Release ${release.tagName} holds unfinished uploads (${[...starters.keys()].join(', ')}); they are replaced when uploaded again`,
@@ -202,9 +208,14 @@ export class GitHubForge implements Forge {
         // The create may have landed: read, then decide.
         const current = pickCanonicalRelease(await this.listRawReleases(), fields.tagName)
         if (current !== undefined) {
-          return { release: this.remember(current), created: current.draft }
+          return { release: await this.describeRelease(current), created: current.draft }
         }
-        await this.waitBeforeRepeating(error, attempt, `create release ${fields.tagName}`)
+        await this.waitBeforeRepeating(
+          failureOf(error),
+          attempt,
+          `create release ${fields.tagName}`,
+          error,
+        )
         continue
       }
       return this.settleMatrixRace(created, fields.tagName)
@@ -225,7 +236,7 @@ export class GitHubForge implements Forge {
         })
         return response.data
       })
-      return this.remember(updated, release.commitSha)
+      return await this.describeRelease(updated, release.commitSha)
     } catch (error) {
       throw translateReleaseError(error, fields, this.options.repository)
     }
@@ -245,42 +256,66 @@ export class GitHubForge implements Forge {
     }
     const releaseId = idOf(release)
     const name = gitHubStoredName(file.name)
-    if (replacing !== undefined) await this.deleteAsset(release, replacing)
-    const starter = this.starters.get(releaseId)?.get(name)
-    if (starter !== undefined) await this.deleteStarter(release, name, starter)
+    if (replacing !== undefined) {
+      // GitHub cannot overwrite: the old file goes first. Read first, then delete: another job
+      // of a build matrix may have stored exactly these bytes (SHA256SUMS, the evidence) since
+      // the engine looked, and then there is nothing to do.
+      const current = (await this.listRawAssets(releaseId)).find((a) => a.name === name)
+      if (current?.state === 'uploaded' && sha256Of(current) === file.sha256) {
+        return this.toRemoteAsset(release, current)
+      }
+      if (current?.state === 'uploaded') {
+        await this.deleteRawAsset(current.id, name).catch((error: unknown) => {
+          throw translateUploadError(error, file, this.options.repository, release)
+        })
+      }
+    }
+    const leftOver = this.abandoned.get(releaseId)?.get(name)
+    if (leftOver !== undefined) await this.deleteStarter(release, name, leftOver)
     for (let attempt = 0; ; attempt++) {
       try {
         const stored = await this.postAsset(release, file, onProgress)
         return this.checkStored(release, stored, file)
       } catch (error) {
         const taken = isValidationError(error, alreadyExists('ReleaseAsset', 'name'))
-        if (!taken && !(error instanceof OutcomeUnknownError)) {
-          throw translateUploadError(error, file, this.options.repository)
-        }
+        const unknown = error instanceof OutcomeUnknownError
+        if (!taken && !unknown) throw translateUploadError(error, file, this.options.repository)
+        const lastAttempt = attempt >= this.options.retries
         // The upload may have landed, or the name is held: read, then decide.
         const current = (await this.listRawAssets(releaseId)).find((a) => a.name === name)
-        if (current !== undefined && current.state !== 'uploaded') {
-          // "This may leave an empty asset with a state of `starter`. It can be safely deleted."
-          await this.deleteStarter(release, name, current.id)
-        } else if (current !== undefined && sha256Of(current) === file.sha256) {
+        if (current?.state === 'uploaded') {
           // Our upload landed after all, or another job stored the very same bytes.
-          return this.toRemoteAsset(release, current)
-        } else if (current !== undefined && replacing === undefined) {
+          if (sha256Of(current) === file.sha256) return this.toRemoteAsset(release, current)
+          // Another run stored other bytes under this name meanwhile (after our delete, when
+          // replacing). Deleting theirs would only start a tug of war: report it. The engine
+          // re-derives SHA256SUMS and the evidence, and tries again on its next round.
           throw new ReleaseError({
             code: 'ASSET_EXISTS',
             input: 'assets',
             message: `Another run stored a different ${name} in release ${release.tagName} while this one was uploading it.`,
-            hint: 'Give each job of a build matrix its own file names, or re-run to replace it per if_asset_exists.',
+            hint: 'Give each job of a build matrix its own file names; re-running replaces it per if_asset_exists.',
             cause: error,
           })
-        } else if (current !== undefined) {
-          // Someone stored this name again after we removed the old one: replacing means ours wins.
-          await this.deleteRawAsset(current.id, name)
         }
-        if (attempt >= this.options.retries) {
-          throw translateUploadError(error, file, this.options.repository)
+        if (current !== undefined && (unknown || attempt + 1 >= this.options.retries)) {
+          // Our own interrupted upload ("a 502 … may leave an empty asset with a state of
+          // `starter`"), or one that has not moved for all our retries: abandoned.
+          await this.deleteStarter(release, name, current.id)
+        } else if (current !== undefined && !lastAttempt) {
+          // Another job is uploading this name right now: give it time to finish.
+          // Waited for like a busy server (503), so the one retry policy decides how long.
+          await this.waitBeforeRepeating(
+            { kind: 'response', status: 503, headers: {} },
+            attempt,
+            `upload ${name}: another upload of it is in progress`,
+            error,
+          )
+          continue
         }
-        if (!taken) await this.waitBeforeRepeating(error, attempt, `upload ${name}`)
+        if (lastAttempt) throw translateUploadError(error, file, this.options.repository)
+        if (unknown) {
+          await this.waitBeforeRepeating(failureOf(error), attempt, `upload ${name}`, error)
+        }
       }
     }
   }
@@ -349,9 +384,9 @@ export class GitHubForge implements Forge {
       }
       throw translateReleaseError(error, fields, this.options.repository)
     }
-    const commitSha = await this.readTagCommit(release.tagName).catch(() => undefined)
     this.log.info(`Published release ${release.tagName}: ${published.html_url}`)
-    return this.remember(published, commitSha)
+    // Publishing created the tag if it was missing: read it again rather than from the cache.
+    return this.describeRelease(published, await this.readTagCommit(release.tagName, true))
   }
 
   collectServerEvidence(): Promise<{ collected: boolean; sha?: string; message?: string }> {
@@ -471,7 +506,7 @@ export class GitHubForge implements Forge {
   private async settleMatrixRace(created: GitHubRelease, tagName: string): Promise<CreateResult> {
     const canonical = pickCanonicalRelease(await this.listRawReleases(), tagName) ?? created
     if (canonical.id === created.id) {
-      return { release: this.remember(created), created: true }
+      return { release: await this.describeRelease(created), created: true }
     }
     this.log.info(
       `Another job created release ${tagName} at the same time (id ${canonical.id}); removing this job's duplicate draft ${created.id}`,
@@ -488,8 +523,7 @@ export class GitHubForge implements Forge {
     } catch (error) {
       if (!isHttpStatus(error, 404)) throw translateCommonError(error, this.options.repository)
     }
-    const commitSha = canonical.draft ? draftCommit(canonical) : await this.readTagCommit(tagName)
-    return { release: this.remember(canonical, commitSha), created: false }
+    return { release: await this.describeRelease(canonical), created: false }
   }
 
   private postRelease(fields: ReleaseFields): Promise<GitHubRelease> {
@@ -556,7 +590,7 @@ export class GitHubForge implements Forge {
   ): Promise<void> {
     this.log.info(`Deleting the unfinished upload of ${name} (state starter) before uploading it`)
     await this.deleteRawAsset(assetId, name)
-    this.starters.get(idOf(release))?.delete(name)
+    this.abandoned.get(idOf(release))?.delete(name)
   }
 
   private async deleteRawAsset(assetId: number, name: string): Promise<void> {
@@ -576,7 +610,14 @@ export class GitHubForge implements Forge {
   }
 
   /** The commit a tag points at (through an annotated tag's object), or undefined when missing. */
-  private async readTagCommit(tagName: string): Promise<string | undefined> {
+  private async readTagCommit(tagName: string, fresh = false): Promise<string | undefined> {
+    if (!fresh && this.tagCommits.has(tagName)) return this.tagCommits.get(tagName)
+    const commit = await this.readTagCommitUncached(tagName)
+    this.tagCommits.set(tagName, commit)
+    return commit
+  }
+
+  private async readTagCommitUncached(tagName: string): Promise<string | undefined> {
     let ref: GitHubRef
     try {
       ref = await this.call(`read tag ${tagName}`, async (headers) => {
@@ -647,27 +688,67 @@ export class GitHubForge implements Forge {
     }
   }
 
-  private async waitBeforeRepeating(error: unknown, attempt: number, what: string): Promise<void> {
-    const failure: RetryFailure =
-      error instanceof OutcomeUnknownError && error.status !== undefined
-        ? { kind: 'response', status: error.status, headers: {} }
-        : { kind: 'error', error }
-    // Now that a read showed the request did not land, repeating it is harmless.
+  /**
+   * Waits before repeating a write that a read showed did not land (so repeating it is
+   * harmless), as long as the retry policy allows; otherwise rethrows `cause`.
+   */
+  private async waitBeforeRepeating(
+    failure: RetryFailure,
+    attempt: number,
+    what: string,
+    cause: unknown,
+  ): Promise<void> {
     const decision = classifyRetry(
       { attempt, failure, idempotent: true },
       { ...defaultRetryTiming, retries: this.options.retries, random: Math.random, now: Date.now },
     )
-    if (!decision.retry) throw error
+    if (!decision.retry) throw cause
     this.log.warn(
-      `Retrying ${what} in ${(decision.delayMs / 1000).toFixed(1)} s (attempt ${attempt + 2}): it did not reach GitHub (${decision.reason})`,
+      `Retrying ${what} in ${(decision.delayMs / 1000).toFixed(1)} s (attempt ${attempt + 2}): ${decision.reason}`,
     )
     await this.sleep(decision.delayMs)
   }
 
-  private remember(release: GitHubRelease, commitSha?: string): RemoteRelease {
-    const remote = this.toRemoteRelease(release, commitSha ?? draftCommit(release))
+  /** The release in forge-neutral terms, with the commit it is (or will be) tagged at. */
+  private async describeRelease(
+    release: GitHubRelease,
+    commitSha?: string,
+  ): Promise<RemoteRelease> {
+    const commit =
+      commitSha ??
+      (release.draft
+        ? await this.commitOfDraft(release)
+        : await this.readTagCommit(release.tag_name))
+    const remote = this.toRemoteRelease(release, commit)
     this.known = remote
     return remote
+  }
+
+  /**
+   * The commit a draft will be released at: the tag's, when the tag exists ("target_commitish
+   * … Unused if the Git tag already exists"), else its target — a commit sha, or a branch
+   * whose head is read. Knowing it before publishing keeps the evidence the same afterwards.
+   */
+  private async commitOfDraft(release: GitHubRelease): Promise<string | undefined> {
+    const tagged = await this.readTagCommit(release.tag_name)
+    if (tagged !== undefined) return tagged
+    const target = release.target_commitish
+    if (/^[0-9a-f]{40}$/i.test(target)) return target.toLowerCase()
+    try {
+      const ref = await this.call(`read branch ${target}`, async (headers) => {
+        const response = await this.octokit.rest.git.getRef({
+          owner: this.owner,
+          repo: this.repo,
+          ref: `heads/${target}`,
+          headers,
+        })
+        return response.data
+      })
+      return ref.object.sha
+    } catch (error) {
+      if (isHttpStatus(error, 404, 409)) return undefined
+      throw error
+    }
   }
 
   private toRemoteRelease(release: GitHubRelease, commitSha: string | undefined): RemoteRelease {
@@ -677,7 +758,7 @@ export class GitHubForge implements Forge {
       // A release without a name shows its tag on GitHub.
       name: release.name ?? release.tag_name,
       description: release.body ?? '',
-      webUrl: release.html_url,
+      webUrl: publishedPageUrl(release),
       draft: release.draft,
       prerelease: release.prerelease,
       id: String(release.id),
@@ -724,6 +805,13 @@ export class GitHubForge implements Forge {
   }
 }
 
+/** What the retry policy should judge for an OutcomeUnknownError: its status, or its network error. */
+function failureOf(error: unknown): RetryFailure {
+  return error instanceof OutcomeUnknownError && error.status !== undefined
+    ? { kind: 'response', status: error.status, headers: {} }
+    : { kind: 'error', error }
+}
+
 function alreadyExists(resource: string, field: string) {
   return { resource, code: 'already_exists', field }
 }
@@ -768,11 +856,15 @@ function sha256Of(asset: GitHubAsset): string | undefined {
   return match?.[1]?.toLowerCase()
 }
 
-/** A draft's commit: its target when that is a commit sha (the tag is created from it). */
-function draftCommit(release: GitHubRelease): string | undefined {
-  return release.draft && /^[0-9a-f]{40}$/i.test(release.target_commitish)
-    ? release.target_commitish
-    : undefined
+/**
+ * The release page once published. A draft's html_url uses an `untagged-<hex>` path that stops
+ * working at publishing; the evidence and outputs describe the published release, and must
+ * not change when a re-run finds it published, so a draft gets its tag's URL.
+ */
+function publishedPageUrl(release: GitHubRelease): string {
+  if (!release.draft) return release.html_url
+  const tag = release.tag_name.split('/').map(encodeURIComponent).join('/')
+  return release.html_url.replace(/\/releases\/tag\/[^/]*$/, `/releases/tag/${tag}`)
 }
 
 /**
@@ -783,7 +875,7 @@ function draftCommit(release: GitHubRelease): string | undefined {
  */
 function publishedDownloadUrl(release: RemoteRelease, asset: GitHubAsset): string {
   if (!release.draft) return asset.browser_download_url
-  const repositoryPage = release.webUrl.replace(/\/releases\/tag\/[^/]*$/, '')
+  const repositoryPage = release.webUrl.replace(/\/releases\/tag\/.*$/, '')
   if (repositoryPage === release.webUrl) return asset.browser_download_url
   const tag = release.tagName.split('/').map(encodeURIComponent).join('/')
   return `${repositoryPage}/releases/download/${tag}/${encodeURIComponent(asset.name)}`

@@ -120,6 +120,11 @@ const deleteAsset = (ctx: GitHubContext): Handler =>
     if (!(await requirePush(ex, caller))) return
     if (found.release.immutable) return immutable(ex)
     ctx.state.removeAsset(found.release, found.asset)
+    ctx.state.journal.push({
+      kind: 'delete-asset',
+      releaseId: found.release.id,
+      name: found.asset.name,
+    })
     if (found.asset.blob !== undefined) await ctx.blobs.remove(found.asset.blob)
     await ex.empty(204)
   })

@@ -93,6 +93,7 @@ const publish = (
     ctx.state.createTag(repo, release.tagName, commit)
   }
   release.draft = false
+  ctx.state.journal.push({ kind: 'publish', releaseId: release.id })
   release.publishedAt = ctx.state.now()
   release.hiddenReads = ctx.config.tagLookupLag.reads ?? 0
   release.immutable = ctx.config.immutableReleases
@@ -208,6 +209,7 @@ const createRelease = (ctx: GitHubContext): Handler =>
       },
       caller.token?.login ?? 'ghost',
     )
+    ctx.state.journal.push({ kind: 'create-release', releaseId: release.id, draft: release.draft })
     if (!release.draft) {
       release.draft = true
       const problem = publish(ctx, repo, release, body.make_latest as string | undefined)
@@ -298,6 +300,7 @@ const deleteRelease = (ctx: GitHubContext): Handler =>
     if (release === undefined || !visible(release, canPush(caller))) return notFound(ex)
     if (!(await requirePush(ex, caller))) return
     ctx.state.removeRelease(repo, release)
+    ctx.state.journal.push({ kind: 'delete-release', releaseId: release.id, draft: release.draft })
     for (const asset of release.assets)
       if (asset.blob !== undefined) await ctx.blobs.remove(asset.blob)
     await ex.empty(204)

@@ -98,6 +98,20 @@ export interface Repo {
   latestReleaseId: number | undefined
 }
 
+/** What happened to releases and assets, in order, for tests that assert the sequence. */
+export type JournalEntry =
+  | { readonly kind: 'create-release'; readonly releaseId: number; readonly draft: boolean }
+  | { readonly kind: 'publish'; readonly releaseId: number }
+  | { readonly kind: 'delete-release'; readonly releaseId: number; readonly draft: boolean }
+  | {
+      readonly kind: 'upload'
+      readonly releaseId: number
+      readonly name: string
+      /** Whether the release was still a draft when the upload completed. */
+      readonly draft: boolean
+    }
+  | { readonly kind: 'delete-asset'; readonly releaseId: number; readonly name: string }
+
 export const randomSha = (): string => randomBytes(20).toString('hex')
 
 const nodeId = (prefix: string, id: number): string =>
@@ -107,6 +121,7 @@ export class GitHubState {
   private nextIds = new Map<string, number>()
   readonly repos = new Map<string, Repo>()
   readonly tokens = new Map<string, TokenRecord>()
+  readonly journal: JournalEntry[] = []
 
   constructor(readonly now: () => number) {}
 

@@ -91,6 +91,12 @@ const finish = async (
   asset.size = written.blob.size
   asset.digest = `sha256:${written.blob.sha256}`
   asset.state = 'uploaded'
+  ctx.state.journal.push({
+    kind: 'upload',
+    releaseId: release.id,
+    name: asset.name,
+    draft: release.draft,
+  })
   asset.updatedAt = ctx.state.now()
   return ex.json(201, assetEntity(ctx, repo, release, asset))
 }
