@@ -98,7 +98,9 @@ export function runBundle(
   args: readonly string[] = [],
 ): Promise<ToolResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bundlePath, ...args], {
+    // CI sets FORGE_RELEASE_TEST_NODE to run the same bundle tests under Node 24 as well.
+    const node = process.env.FORGE_RELEASE_TEST_NODE ?? process.execPath
+    const child = spawn(node, [bundlePath, ...args], {
       cwd,
       env: { PATH: process.env.PATH, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
