@@ -137,6 +137,10 @@ describe('publishing to GitLab', () => {
       .map((m) => m.title)
     expect(titles).toEqual(['v1.1'])
     expect(second.outputs.created).toBe('false')
+    // GitLab lists evidences oldest first; the output is the one this run asked for.
+    expect(release?.evidences.length).toBeGreaterThan(1)
+    expect(second.outputs.evidence_sha).toBe(release?.evidences.at(-1)?.sha)
+    expect(second.sleeps.filter((ms) => ms >= 500)).toEqual([])
   })
 
   it('fails with one clear error and no write request when the tag is missing and no ref is given', async () => {

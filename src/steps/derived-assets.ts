@@ -35,6 +35,12 @@ export interface DerivedOptions {
   readonly sleep: (ms: number) => Promise<void>
   /** Called after a derived file is stored (GitLab links it). */
   readonly afterStore: (asset: RemoteAsset, current: readonly RemoteAsset[]) => Promise<void>
+  /**
+   * The files this run stored or kept, with their sha256. On forges that report no sha256
+   * (Gongfeng) the release's old SHA256SUMS would otherwise supply the sha of a file this run
+   * just replaced, and the new SHA256SUMS would list the old content's sha (hardening, issue 5).
+   */
+  readonly stored?: ReadonlyMap<string, RemoteAsset>
 }
 
 export interface DerivedResult {
@@ -64,6 +70,7 @@ export async function publishDerivedAssets(options: DerivedOptions): Promise<Der
         forge,
         remote.filter((a) => a.stored && !DERIVED_NAMES.includes(a.name)),
         ours,
+        options.stored,
       )
       let wrote = false
       let current = remote
@@ -188,8 +195,9 @@ export async function publishDerivedAssets(options: DerivedOptions): Promise<Der
       if (!vanished || round === MAX_ROUNDS - 1) throw error
       log.debug(`A file of the release changed while it was read (${error.message}); reading again`)
     }
-    // Jobs racing on the same files would rewrite in lockstep; a random pause lets one lead.
-    await options.sleep(100 + Math.floor(Math.random() * 400))
+    // The first check after a write is immediate. Jobs still racing on the same files after
+    // that would rewrite in lockstep; a random pause lets one of them lead.
+    if (round > 0) await options.sleep(100 + Math.floor(Math.random() * 400))
   }
   log.warn(
     'SHA256SUMS and the evidence kept changing under other jobs; the last job to finish will complete them',
@@ -201,11 +209,18 @@ async function resolveShas(
   forge: Forge,
   assets: readonly RemoteAsset[],
   ours: ReadonlyMap<string, { sha256: string; size: number }>,
+  stored: ReadonlyMap<string, RemoteAsset> | undefined,
 ): Promise<(RemoteAsset & { sha256: string })[]> {
   const resolved: (RemoteAsset & { sha256: string })[] = []
   for (const asset of assets) {
     const local = ours.get(asset.name)
-    let sha256 = asset.sha256
+    // What this run stored beats an older SHA256SUMS, unless the file changed since (its size).
+    const mine = stored?.get(asset.name)
+    const fresh =
+      mine?.sha256 !== undefined && (asset.size === undefined || asset.size === mine.size)
+        ? mine.sha256
+        : undefined
+    let sha256 = fresh ?? asset.sha256
     if (
       sha256 === undefined &&
       local !== undefined &&
@@ -249,6 +264,12 @@ async function storeText(
   return forge.uploadAsset(release, upload, replacing, () => undefined)
 }
 
+/** Puts a freshly stored file in place of its namesake, keeping the link the old one had. */
 function upsert(assets: readonly RemoteAsset[], asset: RemoteAsset): RemoteAsset[] {
-  return [...assets.filter((a) => a.name !== asset.name), asset]
+  const previous = assets.find((a) => a.name === asset.name)
+  const link = asset.link ?? previous?.link
+  return [
+    ...assets.filter((a) => a.name !== asset.name),
+    link === undefined ? asset : { ...asset, link },
+  ]
 }

@@ -33,6 +33,8 @@ import type {
 } from './wire.js'
 
 const PER_PAGE = 100
+/** Sends of one package file whose outcome stayed unknown, each after a read found nothing. */
+const UPLOAD_ATTEMPTS = 4
 
 export interface GitLabForgeOptions {
   readonly apiUrl: string
@@ -210,7 +212,12 @@ export class GitLabForge implements Forge {
         },
         async () => {
           const release = await this.findRelease(fields.tagName)
-          return release === undefined ? undefined : { release, created: true }
+          if (release === undefined) return undefined
+          // hardening (issue 5): in a build matrix the release found may be another job's,
+          // created while ours failed (a bare 503 is not retried blindly). Ours carries our
+          // links; when they are missing, report it as not created here so the caller adds them.
+          const names = new Set((await this.listLinks(fields.tagName)).map((l) => l.name))
+          return { release, created: links.every((l) => names.has(l.name)) }
         },
       )
     } catch (error) {
@@ -261,22 +268,34 @@ export class GitLabForge implements Forge {
   ): Promise<RemoteAsset> {
     const url = this.packageFileUrl(file.name)
     try {
-      // A repeated PUT only stores the same bytes again (the newest file wins), so it is safe
-      // to retry even when an earlier attempt may have landed.
-      const response = await this.http.request<GitLabPackageFile>({
-        method: 'PUT',
-        url: `${url}?select=package_file`,
-        body: {
-          kind: 'file',
-          path: file.path,
-          size: file.size,
-          contentType: 'application/octet-stream',
-        },
-        idempotent: true,
-        onUploadProgress: onProgress,
-        label: `upload ${file.name}`,
-      })
-      const stored = response.body
+      // hardening (issue 5): a PUT whose answer was lost may have stored the file. Repeating it
+      // blindly stores the same bytes a second time, and where the group forbids duplicate
+      // generic packages the repeat is refused (400 Duplicate) and failed the run. So the PUT
+      // is not retried by the transport once it may have landed: the package is read, then
+      // the PUT is sent again only when the file is not there (write-once.ts).
+      const stored = await writeOnce(
+        async () =>
+          (
+            await this.http.request<GitLabPackageFile>({
+              method: 'PUT',
+              url: `${url}?select=package_file`,
+              body: {
+                kind: 'file',
+                path: file.path,
+                size: file.size,
+                contentType: 'application/octet-stream',
+              },
+              idempotent: false,
+              onUploadProgress: onProgress,
+              label: `upload ${file.name}`,
+            })
+          ).body,
+        async () =>
+          (await this.listPackageFiles())?.find(
+            (f) => f.file_name === file.name && f.file_sha256?.toLowerCase() === file.sha256,
+          ),
+        UPLOAD_ATTEMPTS,
+      )
       const sha256 =
         typeof stored?.file_sha256 === 'string' ? stored.file_sha256.toLowerCase() : file.sha256
       if (sha256 !== file.sha256) {
@@ -467,6 +486,8 @@ export class GitLabForge implements Forge {
   async collectServerEvidence(
     release: RemoteRelease,
   ): Promise<{ collected: boolean; sha?: string; message?: string }> {
+    // Evidence is collected by a background job: the new entry is recognised by the count.
+    const before = (await this.findRelease(release.tagName))?.serverEvidenceShas?.length ?? 0
     const response = await this.http.request<unknown>({
       method: 'POST',
       url: `${this.releaseUrl(release.tagName)}/evidence`,
@@ -487,10 +508,8 @@ export class GitLabForge implements Forge {
     }
     // Collection runs in a background job; give it a moment before reading the sha.
     for (let attempt = 0; attempt < 5; attempt++) {
-      const current = await this.findRelease(release.tagName)
-      const sha = current?.serverEvidenceShas?.[0]
-      if (sha !== undefined && sha !== release.serverEvidenceShas?.[0])
-        return { collected: true, sha }
+      const shas = (await this.findRelease(release.tagName))?.serverEvidenceShas ?? []
+      if (shas.length > before && shas[0] !== undefined) return { collected: true, sha: shas[0] }
       await this.sleep(500 * (attempt + 1))
     }
     return {
@@ -752,7 +771,12 @@ export function toRemoteRelease(release: GitLabRelease): RemoteRelease {
     ...(release.commit?.id === undefined ? {} : { commitSha: release.commit.id }),
     webUrl: release._links?.self ?? '',
     draft: false,
-    serverEvidenceShas: (release.evidences ?? []).map((e) => e.sha),
+    // GitLab lists evidences oldest first (Releases::Evidence's default scope orders by
+    // created_at ascending); the domain type wants the newest first.
+    serverEvidenceShas: [...(release.evidences ?? [])]
+      .reverse()
+      .sort((a, b) => Date.parse(b.collected_at) - Date.parse(a.collected_at))
+      .map((e) => e.sha),
   }
 }
 
