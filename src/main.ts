@@ -286,7 +286,24 @@ async function publish(
       const sizes = new Map(plan.files.map((f) => [f.name, f.size]))
       const expected = everyAsset
         .filter((a) => sizes.has(a.name) || DERIVED_NAMES.includes(a.name))
-        .map((asset) => ({ asset, size: sizes.get(asset.name) ?? asset.size ?? 0 }))
+        .map((asset) => {
+          const size = sizes.get(asset.name) ?? asset.size ?? 0
+          if (!DERIVED_NAMES.includes(asset.name)) return { asset, size }
+          // hardening (issue 5): in a build matrix another job may rewrite SHA256SUMS and the
+          // evidence after this one wrote them (GitHub and Gongfeng replace them under a new id
+          // or after a delete); a failed check of a file replaced since is that job's to make.
+          const replacedSince = async (): Promise<boolean> => {
+            const now = (await forge.listAssets(publishedRelease, tagName)).find(
+              (a) => a.name === asset.name && a.stored,
+            )
+            if (now === undefined) return true
+            // A new version has a new id where the forge has ids; elsewhere only its size tells.
+            return asset.handle === undefined
+              ? now.size !== size
+              : JSON.stringify(now.handle) !== JSON.stringify(asset.handle)
+          }
+          return { asset, size, replacedSince }
+        })
       return verifyAssets(forge, publishedRelease, expected, log)
     })
   }

@@ -94,6 +94,18 @@ export function checkDirectAssetPath(path: string, input = 'assets'): ReleaseErr
       ),
     )
   }
+  // hardening (issue 5): GitLab's regex lets `/bin/../../x` through, but the path is part of a
+  // URL (…/-/releases/<tag>/downloads<path>) that clients resolve before GitLab sees it, so the
+  // permanent link would point outside the release's downloads.
+  if (path.split('/').some((segment) => segment === '.' || segment === '..')) {
+    problems.push(
+      nameError(
+        `direct_asset_path ${shown} has a '.' or '..' segment.`,
+        'Use a plain path without . or .. segments, for example /bin/app-linux-amd64.',
+        input,
+      ),
+    )
+  }
   if (!LINK_FILEPATH.test(path)) {
     problems.push(
       nameError(

@@ -103,13 +103,19 @@ export function readSettings(env: Environment, options: ReadSettingsOptions = {}
 
   // Platform and API root decide which CI defaults may be used, so they come first.
   const platformInput = readEnum('platform')
+  const platformGiven = given('platform')
   const apiUrlGiven = given('api_url')
   const explicitApiUrl =
     apiUrlGiven === undefined ? undefined : checkApiUrl(apiUrlGiven, 'api_url', problems)
   let platform: Platform | undefined
   if (platformInput !== 'auto') {
     platform = platformInput
-  } else if (apiUrlGiven === undefined || explicitApiUrl !== undefined) {
+  } else if (
+    // hardening (issue 5): a platform value that is none of its values is reported once (by
+    // readEnum); detecting one anyway only added a second, misleading problem about it.
+    (platformGiven === undefined || platformGiven === 'auto') &&
+    (apiUrlGiven === undefined || explicitApiUrl !== undefined)
+  ) {
     const detection = detectPlatform(explicitApiUrl, system)
     if ('platform' in detection) platform = detection.platform
     else fail('platform', detection.problem, detection.hint)

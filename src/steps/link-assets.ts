@@ -1,3 +1,4 @@
+import { defaultDirectAssetPath } from '../assets/asset-name.js'
 import type { Forge, LinkSpec, RemoteAsset, RemoteRelease } from '../forges/forge.js'
 import type { Logger } from '../log.js'
 import { reconcileLinks } from '../plan/reconcile.js'
@@ -11,11 +12,15 @@ export function linkForStoredAsset(
   linkType: LinkType,
   directAssetPath: string | undefined,
 ): LinkSpec {
+  // hardening (issue 5): `/<name>` only when GitLab accepts it as a link path. A name like
+  // `app:v1.bin` (fine for project uploads) made an invalid default that GitLab refuses, failing
+  // the whole release create after planning had already warned the link gets no such path.
+  const path = directAssetPath ?? defaultDirectAssetPath(asset.name)
   return {
     name: asset.name,
     url: forge.linkUrlFor(asset),
     linkType,
-    directAssetPath: directAssetPath ?? `/${asset.name}`,
+    ...(path === undefined ? {} : { directAssetPath: path }),
   }
 }
 

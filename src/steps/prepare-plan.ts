@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises'
+import { readFile, stat } from 'node:fs/promises'
 import path from 'node:path'
 
 import { discoverAssets } from '../assets/discover-assets.js'
@@ -26,6 +26,23 @@ export async function preparePlan(settings: Settings, log: Logger): Promise<Rele
           'description_file',
           `cannot read ${settings.descriptionFile} (${(error as NodeJS.ErrnoException).code ?? String(error)}).`,
           'Point it at an existing, readable file relative to the working directory, or use `description`.',
+        ),
+      )
+    }
+  }
+
+  if (settings.outputsFile !== undefined) {
+    // hardening (issue 5): found only when the outputs were written, this failed a run that had
+    // already published everything, with a bare EISDIR naming no input.
+    const unusable = await checkOutputsFile(
+      path.resolve(settings.workingDirectory, settings.outputsFile),
+    )
+    if (unusable !== undefined) {
+      problems.push(
+        inputError(
+          'outputs_file',
+          `${JSON.stringify(settings.outputsFile)} ${unusable}.`,
+          'Give the path of a file for the dotenv report, relative to the working directory (for example release.env).',
         ),
       )
     }
@@ -125,4 +142,14 @@ export function applyStoredNames(
   })
   if (problems.length > 0) throw new InputErrors(problems)
   return { ...plan, files }
+}
+
+/** Why the dotenv report cannot be written to `file`, or undefined (a missing file is fine). */
+async function checkOutputsFile(file: string): Promise<string | undefined> {
+  try {
+    return (await stat(file)).isDirectory() ? 'is a directory' : undefined
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code
+    return code === 'ENOENT' ? undefined : `cannot be written (${code ?? String(error)})`
+  }
 }
