@@ -105,6 +105,10 @@ describe('publishing to GitLab', () => {
     const again = await runInProcess(env, workspace)
     expect(again.exitCode).toBe(0)
     expect(writes()).toEqual([])
+    // Nothing was published, so nothing is fetched again to verify it: the request count of
+    // an unchanged re-run does not grow with the number of assets.
+    expect(scenario.gitlab.requests.filter({ method: 'HEAD' })).toEqual([])
+    expect(again.output).toMatch(/Nothing was published by this run/)
     expect(again.outputs.created).toBe('false')
     expect(scenario.gitlab.state.release(PROJECT, 'v1.2.0')?.links).toHaveLength(5)
   })
