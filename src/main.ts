@@ -299,7 +299,7 @@ async function publish(
         .map((asset) => {
           const size = sizes.get(asset.name) ?? asset.size ?? 0
           if (!DERIVED_NAMES.includes(asset.name)) return { asset, size }
-          // hardening (issue 5): in a build matrix another job may rewrite SHA256SUMS and the
+          // in a build matrix another job may rewrite SHA256SUMS and the
           // evidence after this one wrote them (GitHub and Gongfeng replace them under a new id
           // or after a delete); a failed check of a file replaced since is that job's to make.
           const replacedSince = async (): Promise<boolean> => {

@@ -94,7 +94,7 @@ export function checkDirectAssetPath(path: string, input = 'assets'): ReleaseErr
       ),
     )
   }
-  // hardening (issue 5): GitLab's regex lets `/bin/../../x` through, but the path is part of a
+  // GitLab's regex lets `/bin/../../x` through, but the path is part of a
   // URL (…/-/releases/<tag>/downloads<path>) that clients resolve before GitLab sees it, so the
   // permanent link would point outside the release's downloads.
   if (path.split('/').some((segment) => segment === '.' || segment === '..')) {

@@ -111,7 +111,7 @@ export function readSettings(env: Environment, options: ReadSettingsOptions = {}
   if (platformInput !== 'auto') {
     platform = platformInput
   } else if (
-    // hardening (issue 5): a platform value that is none of its values is reported once (by
+    // a platform value that is none of its values is reported once (by
     // readEnum); detecting one anyway only added a second, misleading problem about it.
     (platformGiven === undefined || platformGiven === 'auto') &&
     (apiUrlGiven === undefined || explicitApiUrl !== undefined)

@@ -38,7 +38,7 @@ export interface DerivedOptions {
   /**
    * The files this run stored or kept, with their sha256. On forges that report no sha256
    * (Gongfeng) the release's old SHA256SUMS would otherwise supply the sha of a file this run
-   * just replaced, and the new SHA256SUMS would list the old content's sha (hardening, issue 5).
+   * just replaced, and the new SHA256SUMS would list the old content's sha.
    */
   readonly stored?: ReadonlyMap<string, RemoteAsset>
 }

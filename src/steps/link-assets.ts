@@ -12,7 +12,7 @@ export function linkForStoredAsset(
   linkType: LinkType,
   directAssetPath: string | undefined,
 ): LinkSpec {
-  // hardening (issue 5): `/<name>` only when GitLab accepts it as a link path. A name like
+  // `/<name>` only when GitLab accepts it as a link path. A name like
   // `app:v1.bin` (fine for project uploads) made an invalid default that GitLab refuses, failing
   // the whole release create after planning had already warned the link gets no such path.
   const path = directAssetPath ?? defaultDirectAssetPath(asset.name)

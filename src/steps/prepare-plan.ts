@@ -32,7 +32,7 @@ export async function preparePlan(settings: Settings, log: Logger): Promise<Rele
   }
 
   if (settings.outputsFile !== undefined) {
-    // hardening (issue 5): found only when the outputs were written, this failed a run that had
+    // found only when the outputs were written, this failed a run that had
     // already published everything, with a bare EISDIR naming no input.
     const unusable = await checkOutputsFile(
       path.resolve(settings.workingDirectory, settings.outputsFile),

@@ -213,7 +213,7 @@ export class GitLabForge implements Forge {
         async () => {
           const release = await this.findRelease(fields.tagName)
           if (release === undefined) return undefined
-          // hardening (issue 5): in a build matrix the release found may be another job's,
+          // in a build matrix the release found may be another job's,
           // created while ours failed (a bare 503 is not retried blindly). Ours carries our
           // links; when they are missing, report it as not created here so the caller adds them.
           const names = new Set((await this.listLinks(fields.tagName)).map((l) => l.name))
@@ -268,7 +268,7 @@ export class GitLabForge implements Forge {
   ): Promise<RemoteAsset> {
     const url = this.packageFileUrl(file.name)
     try {
-      // hardening (issue 5): a PUT whose answer was lost may have stored the file. Repeating it
+      // a PUT whose answer was lost may have stored the file. Repeating it
       // blindly stores the same bytes a second time, and where the group forbids duplicate
       // generic packages the repeat is refused (400 Duplicate) and failed the run. So the PUT
       // is not retried by the transport once it may have landed: the package is read, then
