@@ -9,10 +9,3 @@ export interface Logger {
   /** Runs `work` inside a collapsible log section named `title`. */
   group<T>(title: string, work: () => Promise<T>): Promise<T>
 }
-
-export const silentLogger: Logger = {
-  info: () => undefined,
-  warn: () => undefined,
-  debug: () => undefined,
-  group: (_title, work) => work(),
-}

@@ -25,7 +25,3 @@ export function redact(text: string): string {
   }
   return result
 }
-
-export function registeredSecrets(): readonly string[] {
-  return [...secrets]
-}

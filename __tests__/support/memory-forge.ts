@@ -145,12 +145,6 @@ export class MemoryForge implements Forge {
     return Promise.resolve(this.addLink(link))
   }
 
-  deleteLink(_release: RemoteRelease, link: RemoteLink): Promise<void> {
-    this.calls.push(`deleteLink ${link.name}`)
-    this.links.delete(link.id)
-    return Promise.resolve()
-  }
-
   publishRelease(release: RemoteRelease): Promise<RemoteRelease> {
     this.calls.push(`publishRelease ${release.tagName}`)
     this.release = { ...release, draft: false }

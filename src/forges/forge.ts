@@ -85,7 +85,6 @@ export interface Forge {
     link: LinkSpec,
     existing: RemoteLink | undefined,
   ): Promise<RemoteLink>
-  deleteLink(release: RemoteRelease, link: RemoteLink): Promise<void>
   /** GitHub: turns the draft into a published release. */
   publishRelease(release: RemoteRelease, fields: ReleaseFields): Promise<RemoteRelease>
   /** GitLab: asks the server to collect evidence; the sha when it reports one. */

@@ -444,7 +444,6 @@ describe('what the adapter says and never sends', () => {
     const release = await createdRelease()
     const link = { name: 'a', url: 'https://example.com/a', linkType: 'other' as const }
     await expect(forge.upsertLink(release, link, undefined)).resolves.toMatchObject({ name: 'a' })
-    await forge.deleteLink()
     await expect(forge.publishRelease(release)).resolves.toBe(release)
     await expect(forge.collectServerEvidence()).resolves.toEqual({ collected: false })
     expect(writes()).toEqual([])

@@ -351,10 +351,6 @@ export class GitHubForge implements Forge {
     )
   }
 
-  deleteLink(): Promise<void> {
-    return Promise.resolve()
-  }
-
   async publishRelease(release: RemoteRelease, fields: ReleaseFields): Promise<RemoteRelease> {
     const prerelease = fields.prerelease ?? release.prerelease ?? false
     let published: GitHubRelease

@@ -470,15 +470,6 @@ export class GitLabForge implements Forge {
     }
   }
 
-  async deleteLink(release: RemoteRelease, link: RemoteLink): Promise<void> {
-    await this.http.request({
-      method: 'DELETE',
-      url: `${this.releaseUrl(release.tagName)}/assets/links/${link.id}`,
-      acceptStatus: [404],
-      label: `delete link ${link.name}`,
-    })
-  }
-
   publishRelease(release: RemoteRelease): Promise<RemoteRelease> {
     return Promise.resolve(release)
   }

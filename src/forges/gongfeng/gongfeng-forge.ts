@@ -269,10 +269,6 @@ export class GongfengForge implements Forge {
     })
   }
 
-  deleteLink(): Promise<void> {
-    return Promise.resolve()
-  }
-
   publishRelease(release: RemoteRelease): Promise<RemoteRelease> {
     return Promise.resolve(release)
   }
