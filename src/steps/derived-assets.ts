@@ -113,13 +113,13 @@ export async function publishDerivedAssets(options: DerivedOptions): Promise<Der
           size: f.size,
           sha256: f.sha256,
         }))
-        if (checksumsAsset !== undefined && options.checksums) {
-          const text = renderSha256Sums(files.map((f) => ({ name: f.name, sha256: f.sha256 })))
+        const checksumsSha = derivedShas.get(CHECKSUMS_NAME)
+        if (checksumsAsset !== undefined && checksumsSha !== undefined) {
           subjects.push({
             name: CHECKSUMS_NAME,
             url: checksumsAsset.url,
-            size: Buffer.byteLength(text),
-            sha256: sha256Hex(text),
+            size: derivedSizes.get(CHECKSUMS_NAME),
+            sha256: checksumsSha,
           })
         }
         const statement = buildEvidence({
