@@ -5,8 +5,9 @@ import { createForge, credentialHeaders, credentialOrigins } from './forges/crea
 import type { Forge, LinkSpec, RemoteAsset, RemoteRelease } from './forges/forge.js'
 import { createTransport } from './http/transport.js'
 import type { Transport } from './http/types.js'
-import { changedFields, reconcile } from './plan/reconcile.js'
-import type { ReleasePlan } from './plan/release-plan.js'
+import { changedFields, filesToHashFirst, reconcile } from './plan/reconcile.js'
+import type { LocalFile } from './assets/local-file.js'
+import type { PlannedFile, ReleasePlan } from './plan/release-plan.js'
 import type { Runtime } from './runtime/runtime.js'
 import { registerSecret } from './secrets.js'
 import { readSettings } from './settings/read-settings.js'
@@ -17,7 +18,7 @@ import { linkAssets, linkForExternal, linkForStoredAsset, linksOf } from './step
 import { applyStoredNames, preparePlan } from './steps/prepare-plan.js'
 import { addShasFromChecksums } from './steps/read-remote.js'
 import { reportResult, type PublishedAsset, type RunResult } from './steps/report.js'
-import { toUploadFile, uploadAssets } from './steps/upload-assets.js'
+import { toUploadFile, uploadAssets, withHashes } from './steps/upload-assets.js'
 import { verifyAssets } from './steps/verify-assets.js'
 
 export const VERSION = '0.1.0'
@@ -93,8 +94,7 @@ export async function run(deps: RunDependencies): Promise<RunResult> {
         log,
       )
       log.info(`${result.files.length} file${result.files.length === 1 ? '' : 's'} to publish`)
-      for (const file of result.files)
-        log.info(`  ${file.name}  ${file.size} bytes  sha256:${file.sha256}`)
+      for (const file of result.files) log.info(`  ${file.name}  ${file.size} bytes`)
       return result
     })
     return await publish(settings, plan, forge, runtime, now, sleep)
@@ -105,7 +105,7 @@ export async function run(deps: RunDependencies): Promise<RunResult> {
 
 async function publish(
   settings: Settings,
-  plan: ReleasePlan,
+  plan: ReleasePlan<LocalFile>,
   forge: Forge,
   runtime: Runtime,
   now: () => Date,
@@ -140,8 +140,17 @@ async function publish(
     }
     const listed = await forge.listAssets(existing, tagName)
     const { assets: remote } = await addShasFromChecksums(forge, listed)
-    const decision = reconcile(plan, existing, remote)
-    return { existing, remote, decision, createFirst }
+    // Only files the forge may already hold need their hash to be decided on; the others are
+    // hashed from the bytes their upload reads.
+    const hashedFirst = new Map(
+      (await withHashes(filesToHashFirst(plan.files, remote))).map((f) => [f.name, f.sha256]),
+    )
+    const files = plan.files.map((f) => {
+      const sha256 = hashedFirst.get(f.name)
+      return sha256 === undefined ? f : { ...f, sha256 }
+    })
+    const decision = reconcile({ ...plan, files }, existing, remote)
+    return { existing, remote, decision, createFirst, files }
   })
 
   const { existing, decision } = state
@@ -150,7 +159,7 @@ async function publish(
     return reportResult(runtime, settings, {
       release: existing,
       created: false,
-      assets: publishedFrom(state.remote, plan),
+      assets: publishedFrom(state.remote, await withHashes(plan.files)),
       outDir,
     })
   }
@@ -183,7 +192,7 @@ async function publish(
     created = result.created
   }
 
-  const stored = await log.group('Uploading assets', () =>
+  const { stored, uploadedShas } = await log.group('Uploading assets', () =>
     uploadAssets(forge, release, decision.assets, {
       maxParallel: settings.maxParallelUploads,
       log,
@@ -233,6 +242,7 @@ async function publish(
     return current
   })
   const publishedRelease: RemoteRelease = release
+  const hashed: ReleasePlan = { ...plan, files: await withHashes(state.files, uploadedShas) }
 
   const linkDerived = async (
     asset: RemoteAsset,
@@ -254,7 +264,7 @@ async function publish(
         ? await publishDerivedAssets({
             forge,
             release: publishedRelease,
-            plan,
+            plan: hashed,
             checksums: settings.checksums,
             evidence: settings.evidence,
             ci: settings.ci,
@@ -328,7 +338,7 @@ async function publish(
   return reportResult(runtime, settings, {
     release: finalRelease,
     created,
-    assets: publishedFrom(everyAsset, plan),
+    assets: publishedFrom(everyAsset, hashed.files),
     outDir,
     ...(derived.evidenceFile === undefined ? {} : { evidenceFile: derived.evidenceFile }),
     ...(derived.serverEvidenceSha !== undefined
@@ -339,7 +349,11 @@ async function publish(
   })
 }
 
-function warnOnOtherCommit(plan: ReleasePlan, commit: string, log: Runtime['log']): void {
+function warnOnOtherCommit(
+  plan: ReleasePlan<LocalFile>,
+  commit: string,
+  log: Runtime['log'],
+): void {
   const ref = plan.fields.ref
   if (!plan.refGivenExplicitly || ref === undefined || !/^[0-9a-f]{7,64}$/i.test(ref)) return
   if (!commit.toLowerCase().startsWith(ref.toLowerCase())) {
@@ -351,7 +365,7 @@ function warnOnOtherCommit(plan: ReleasePlan, commit: string, log: Runtime['log'
 
 function describePlan(
   forge: Forge,
-  plan: ReleasePlan,
+  plan: ReleasePlan<LocalFile>,
   state: {
     existing: RemoteRelease | undefined
     decision: ReturnType<typeof reconcile>
@@ -403,8 +417,11 @@ function describePlan(
   return lines
 }
 
-function publishedFrom(assets: readonly RemoteAsset[], plan: ReleasePlan): PublishedAsset[] {
-  const planned = new Map(plan.files.map((f) => [f.name, f]))
+function publishedFrom(
+  assets: readonly RemoteAsset[],
+  files: readonly PlannedFile[],
+): PublishedAsset[] {
+  const planned = new Map(files.map((f) => [f.name, f]))
   return assets
     .filter((a) => a.stored)
     .map((a) => {

@@ -1,5 +1,14 @@
+import fc from 'fast-check'
+
+import type { LocalFile } from '../../src/assets/local-file.js'
 import { ReleaseError } from '../../src/errors.js'
-import { hasSameContent, reconcile, reconcileLinks } from '../../src/plan/reconcile.js'
+import {
+  type Reconciliation,
+  filesToHashFirst,
+  hasSameContent,
+  reconcile,
+  reconcileLinks,
+} from '../../src/plan/reconcile.js'
 import type { PlannedFile, ReleasePlan } from '../../src/plan/release-plan.js'
 import type { RemoteAsset, RemoteLink, RemoteRelease } from '../../src/plan/remote.js'
 
@@ -180,5 +189,181 @@ describe('reconcileLinks', () => {
       [link('2', 'old', 'u/a')],
     )
     expect(byUrl.update.map((u) => u.existing.id)).toEqual(['2'])
+  })
+})
+
+/** A planned file whose sha256 is not known yet: it is hashed while it uploads. */
+const unhashed = (name: string, size = 10): LocalFile => ({
+  path: `/tmp/${name}`,
+  name,
+  size,
+  linkType: 'other',
+  directAssetPath: `/${name}`,
+  contentType: 'application/octet-stream',
+})
+
+const planOf = (
+  files: readonly LocalFile[],
+  overrides: Partial<ReleasePlan<LocalFile>> = {},
+): ReleasePlan<LocalFile> => ({ ...plan(), files, ...overrides })
+
+const linkOnly = (name: string, sha256?: string, size?: number): RemoteAsset => ({
+  ...stored(name, sha256, size),
+  url: `https://elsewhere/${name}`,
+  stored: false,
+})
+
+const catchError = (run: () => unknown): unknown => {
+  try {
+    run()
+  } catch (error) {
+    return error
+  }
+  return undefined
+}
+
+describe('filesToHashFirst', () => {
+  const a = unhashed('a.zip', 10)
+  const b = unhashed('b.zip', 20)
+
+  test.each([
+    ['nothing when the forge holds nothing', [], []],
+    ['a file whose name the forge holds, with a sha256', [stored('a.zip', 'zz', 10)], ['a.zip']],
+    [
+      'a file whose name the forge holds, with a size only',
+      [stored('a.zip', undefined, 99)],
+      ['a.zip'],
+    ],
+    [
+      'a file of the size of a stored asset no planned file claims (a renamed copy?)',
+      [stored('a (1).zip', 'zz', 10)],
+      ['a.zip'],
+    ],
+    [
+      'every file when an unclaimed stored asset has a sha256 and no size',
+      [stored('other.zip', 'zz')],
+      ['a.zip', 'b.zip'],
+    ],
+    ['no file for an unclaimed asset of another size', [stored('other.zip', 'zz', 11)], []],
+    ['no file for an unclaimed asset without a sha256', [stored('other.zip', undefined, 10)], []],
+    [
+      'only the namesake when the stored asset of the same size is claimed by it',
+      [stored('b.zip', 'zz', 10)],
+      ['b.zip'],
+    ],
+    ['no file for a plain link of the same name', [linkOnly('a.zip', 'zz', 10)], []],
+    ['no file for a plain link of the same size', [linkOnly('other.zip', 'zz', 10)], []],
+  ])('returns %s', (_what, remote, names) => {
+    expect(filesToHashFirst([a, b], remote).map((f) => f.name)).toEqual(names)
+  })
+
+  it('never returns a file that already has a sha256', () => {
+    const hashed = file('a.zip', 'aa', 10)
+    const remote = [stored('a.zip', 'zz', 10), stored('other.zip', 'yy', 10)]
+    expect(filesToHashFirst([hashed], remote)).toEqual([])
+    expect(filesToHashFirst([hashed, unhashed('c.zip', 10)], remote).map((f) => f.name)).toEqual([
+      'c.zip',
+    ])
+  })
+
+  it('returns the files themselves, in plan order', () => {
+    const remote = [stored('b.zip', 'zz', 20), stored('a.zip', 'yy', 10)]
+    const result = filesToHashFirst([a, b], remote)
+    expect(result).toHaveLength(2)
+    expect(result[0]).toBe(a)
+    expect(result[1]).toBe(b)
+  })
+
+  it('hashes enough that reconcile never meets an unhashed file it must compare, and decides as if all were hashed', () => {
+    const sha = fc.constantFrom('aa', 'bb', 'cc')
+    const name = fc.constantFrom('a.zip', 'b.zip', 'c.zip', 'a (1).zip', 'other.zip')
+    const size = fc.constantFrom(10, 20)
+    const remoteAsset = fc.record({
+      name,
+      url: fc.constant('https://forge/x'),
+      stored: fc.boolean(),
+      sha256: fc.option(sha, { nil: undefined }),
+      size: fc.option(size, { nil: undefined }),
+    })
+    const planned = fc.uniqueArray(fc.record({ name, size, sha256: sha, hashed: fc.boolean() }), {
+      selector: (f) => f.name,
+      maxLength: 4,
+    })
+    fc.assert(
+      fc.property(
+        planned,
+        fc.array(remoteAsset, { maxLength: 5 }),
+        fc.constantFrom<'replace' | 'skip'>('replace', 'skip'),
+        (specs, remote, ifAssetExists) => {
+          const everyHashed = specs.map((f) => file(f.name, f.sha256, f.size))
+          const partly = specs.map((f) =>
+            f.hashed ? file(f.name, f.sha256, f.size) : unhashed(f.name, f.size),
+          )
+          const toHash = new Set(filesToHashFirst(partly, remote).map((f) => f.name))
+          const asHashed = partly.map((f, i) => (toHash.has(f.name) ? (everyHashed[i] ?? f) : f))
+          const decided = reconcile(planOf(asHashed, { ifAssetExists }), release(), remote)
+          const expected = reconcile(planOf(everyHashed, { ifAssetExists }), release(), remote)
+          const summary = (r: Reconciliation): string[] =>
+            r.assets.map(
+              (d) => `${d.file.name}:${d.kind}:${'existing' in d ? d.existing.name : ''}`,
+            )
+          expect(summary(decided)).toEqual(summary(expected))
+        },
+      ),
+    )
+  })
+})
+
+describe('reconcile with files not hashed yet', () => {
+  it('uploads every unhashed file when the forge holds nothing', () => {
+    const result = reconcile(planOf([unhashed('a.zip'), unhashed('b.zip')]), undefined, [])
+    expect(result.release).toEqual({ kind: 'create' })
+    expect(result.assets.map((d) => [d.kind, d.file.name])).toEqual([
+      ['upload', 'a.zip'],
+      ['upload', 'b.zip'],
+    ])
+  })
+
+  test.each([
+    ['an unclaimed asset of another size', [stored('other.zip', 'zz', 11)]],
+    ['an unclaimed asset without a sha256', [stored('other.zip', undefined, 10)]],
+    ['a plain link of the same name', [linkOnly('a.zip', 'zz', 10)]],
+  ])('uploads an unhashed file next to %s', (_what, remote) => {
+    expect(reconcile(planOf([unhashed('a.zip', 10)]), release(), remote).assets).toEqual([
+      { kind: 'upload', file: unhashed('a.zip', 10) },
+    ])
+  })
+
+  it('keeps an unhashed file whose namesake the forge knows only by the same size', () => {
+    const result = reconcile(planOf([unhashed('a.zip', 10)]), release(), [
+      stored('a.zip', undefined, 10),
+    ])
+    expect(result.assets[0]).toMatchObject({ kind: 'keep', existing: { name: 'a.zip' } })
+  })
+
+  test.each([
+    ['a stored namesake with a sha256', [stored('a.zip', 'zz', 10)]],
+    ['an unclaimed stored asset with a sha256 and the same size', [stored('a (1).zip', 'zz', 10)]],
+    ['an unclaimed stored asset with a sha256 and no size', [stored('a (1).zip', 'zz')]],
+  ])('refuses with INTERNAL to compare an unhashed file with %s', (_what, remote) => {
+    const error = catchError(() => reconcile(planOf([unhashed('a.zip', 10)]), release(), remote))
+    expect(error).toBeInstanceOf(ReleaseError)
+    expect(error).toMatchObject({ code: 'INTERNAL' })
+    expect((error as ReleaseError).message).toContain('a.zip')
+  })
+
+  it('takes no stored asset of another size for a renamed copy, even with the same sha256', () => {
+    const result = reconcile(plan(), release(), [
+      stored('a.renamed.zip', 'aa', 11),
+      stored('b.zip', 'bb'),
+    ])
+    expect(result.assets[0]?.kind).toBe('upload')
+  })
+
+  it('decides the release alone when it exists and the policy is skip, hashing nothing', () => {
+    const result = reconcile(planOf([unhashed('a.zip')], { ifReleaseExists: 'skip' }), release(), [
+      stored('a.zip', 'zz', 10),
+    ])
+    expect(result).toEqual({ release: { kind: 'skip' }, assets: [] })
   })
 })

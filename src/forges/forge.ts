@@ -1,5 +1,6 @@
 import type { Readable } from 'node:stream'
 
+import type { FileDigest } from '../assets/file-digest.js'
 import type { Platform } from '../settings/inputs.js'
 import type {
   LinkSpec,
@@ -16,8 +17,9 @@ export interface UploadFile {
   readonly name: string
   readonly path: string
   readonly size: number
-  readonly sha256: string
   readonly contentType: string
+  /** Its sha256: known before the upload, or learnt from the bytes the upload reads. */
+  readonly digest: FileDigest
 }
 
 export type TagState =

@@ -2,6 +2,12 @@ import type { Readable } from 'node:stream'
 
 export type HttpMethod = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'
 
+/** Sees the bytes of a file body as one attempt reads them (uploads hash what they send). */
+export interface FileReadObserver {
+  /** A tap for one attempt, or undefined when nothing needs to see the bytes. */
+  tap(): { update(chunk: Buffer): void; finish(): void } | undefined
+}
+
 /** A request body. Files are always streamed from disk (reopened on every attempt), never buffered. */
 export type RequestBody =
   | { readonly kind: 'json'; readonly value: unknown }
@@ -11,6 +17,7 @@ export type RequestBody =
       readonly path: string
       readonly size: number
       readonly contentType?: string
+      readonly observer?: FileReadObserver
     }
   | {
       readonly kind: 'multipart'
@@ -21,6 +28,7 @@ export type RequestBody =
       readonly filename: string
       readonly contentType?: string
       readonly fields?: Readonly<Record<string, string>>
+      readonly observer?: FileReadObserver
     }
 
 export type ResponseType = 'json' | 'text' | 'stream' | 'none'

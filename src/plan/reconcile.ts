@@ -1,5 +1,6 @@
 import { ReleaseError } from '../errors.js'
-import type { PlannedFile, ReleasePlan } from './release-plan.js'
+import type { LocalFile } from '../assets/local-file.js'
+import type { ReleasePlan } from './release-plan.js'
 import type { LinkSpec, ReleaseFields, RemoteAsset, RemoteLink, RemoteRelease } from './remote.js'
 
 export type ReleaseDecision =
@@ -8,11 +9,12 @@ export type ReleaseDecision =
   | { readonly kind: 'unchanged' }
   | { readonly kind: 'skip' }
 
+/** `file.sha256` is set wherever the decision depended on the content (see filesToHashFirst). */
 export type AssetDecision =
-  | { readonly kind: 'upload'; readonly file: PlannedFile }
-  | { readonly kind: 'replace'; readonly file: PlannedFile; readonly existing: RemoteAsset }
-  | { readonly kind: 'keep'; readonly file: PlannedFile; readonly existing: RemoteAsset }
-  | { readonly kind: 'keep-other'; readonly file: PlannedFile; readonly existing: RemoteAsset }
+  | { readonly kind: 'upload'; readonly file: LocalFile }
+  | { readonly kind: 'replace'; readonly file: LocalFile; readonly existing: RemoteAsset }
+  | { readonly kind: 'keep'; readonly file: LocalFile; readonly existing: RemoteAsset }
+  | { readonly kind: 'keep-other'; readonly file: LocalFile; readonly existing: RemoteAsset }
 
 export interface Reconciliation {
   readonly release: ReleaseDecision
@@ -25,7 +27,7 @@ export interface Reconciliation {
  * write the engine makes follows from a decision taken here on freshly read state.
  */
 export function reconcile(
-  plan: ReleasePlan,
+  plan: ReleasePlan<LocalFile>,
   existing: RemoteRelease | undefined,
   remoteAssets: readonly RemoteAsset[],
 ): Reconciliation {
@@ -61,20 +63,58 @@ export function reconcile(
 }
 
 /**
+ * The planned files whose decision depends on their content: the forge holds a file of the same
+ * name, or one of the same size under a name no planned file claims (a renamed copy). Every
+ * other file is uploaded whatever its content, so it is hashed from the bytes its upload reads.
+ */
+export function filesToHashFirst<F extends LocalFile>(
+  files: readonly F[],
+  remoteAssets: readonly RemoteAsset[],
+): F[] {
+  const stored = remoteAssets.filter((a) => a.stored)
+  const names = new Set(stored.map((a) => a.name))
+  const plannedNames = new Set(files.map((f) => f.name))
+  const unclaimed = stored.filter((a) => !plannedNames.has(a.name) && a.sha256 !== undefined)
+  return files.filter(
+    (file) =>
+      file.sha256 === undefined &&
+      (names.has(file.name) || unclaimed.some((a) => a.size === undefined || a.size === file.size)),
+  )
+}
+
+/**
  * A file the forge stored under another name (Gongfeng and GitHub rename special characters)
  * is recognised by its content, as long as no planned file claims that name itself.
  */
 function renamedCopy(
-  file: PlannedFile,
+  file: LocalFile,
   stored: readonly RemoteAsset[],
   plannedNames: ReadonlySet<string>,
 ): RemoteAsset | undefined {
   return stored.find(
-    (a) => !plannedNames.has(a.name) && a.sha256 !== undefined && a.sha256 === file.sha256,
+    (a) =>
+      !plannedNames.has(a.name) &&
+      a.sha256 !== undefined &&
+      (a.size === undefined || a.size === file.size) &&
+      a.sha256 === contentHash(file),
   )
 }
 
-function decideRelease(plan: ReleasePlan, existing: RemoteRelease | undefined): ReleaseDecision {
+/** The file's sha256, which the caller must have computed wherever the forge holds a candidate. */
+function contentHash(file: LocalFile): string {
+  if (file.sha256 === undefined) {
+    throw new ReleaseError({
+      code: 'INTERNAL',
+      message: `${file.name} must be hashed before it is compared with the forge's files.`,
+    })
+  }
+  return file.sha256
+}
+
+function decideRelease(
+  plan: ReleasePlan<LocalFile>,
+  existing: RemoteRelease | undefined,
+): ReleaseDecision {
   if (existing === undefined) return { kind: 'create' }
   if (plan.ifReleaseExists === 'skip') return { kind: 'skip' }
   if (plan.ifReleaseExists === 'fail') {
@@ -89,7 +129,10 @@ function decideRelease(plan: ReleasePlan, existing: RemoteRelease | undefined): 
   return changed.length === 0 ? { kind: 'unchanged' } : { kind: 'update', changed }
 }
 
-export function changedFields(plan: ReleasePlan, existing: RemoteRelease): (keyof ReleaseFields)[] {
+export function changedFields(
+  plan: ReleasePlan<LocalFile>,
+  existing: RemoteRelease,
+): (keyof ReleaseFields)[] {
   const { fields, given } = plan
   const changed: (keyof ReleaseFields)[] = []
   if (given.name && fields.name !== existing.name) changed.push('name')
@@ -129,8 +172,8 @@ export function changedFields(plan: ReleasePlan, existing: RemoteRelease): (keyo
  * Same content means the same sha256 when the forge (or our SHA256SUMS) knows it; a forge that
  * reports only sizes is trusted on size alone.
  */
-export function hasSameContent(file: PlannedFile, remote: RemoteAsset): boolean {
-  if (remote.sha256 !== undefined) return remote.sha256.toLowerCase() === file.sha256
+export function hasSameContent(file: LocalFile, remote: RemoteAsset): boolean {
+  if (remote.sha256 !== undefined) return remote.sha256.toLowerCase() === contentHash(file)
   return remote.size !== undefined && remote.size === file.size
 }
 

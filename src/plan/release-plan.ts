@@ -6,13 +6,16 @@ import type { ReleaseFields } from './remote.js'
 /** A file to publish, hashed. */
 export type PlannedFile = LocalFile & { readonly sha256: string }
 
-/** Everything the run intends, decided before the first request. */
-export interface ReleasePlan {
+/**
+ * Everything the run intends, decided before the first request. Its files are hashed where the
+ * forge holds something to compare them with, and the rest while they upload (`F` says which).
+ */
+export interface ReleasePlan<F extends LocalFile = PlannedFile> {
   readonly platform: Platform
   readonly fields: ReleaseFields
   /** True when `ref` was given explicitly (a tag on another commit is then worth a warning). */
   readonly refGivenExplicitly: boolean
-  readonly files: readonly PlannedFile[]
+  readonly files: readonly F[]
   readonly externalLinks: readonly ExternalLink[]
   readonly ifReleaseExists: ReleaseExistsPolicy
   readonly ifAssetExists: AssetExistsPolicy

@@ -1,19 +1,25 @@
-import { readFile, stat } from 'node:fs/promises'
+import { constants } from 'node:fs'
+import { access, readFile, stat } from 'node:fs/promises'
 import path from 'node:path'
 
 import { discoverAssets } from '../assets/discover-assets.js'
-import { hashFiles } from '../assets/hash-file.js'
 import { InputErrors, type ReleaseError, inputError } from '../errors.js'
 import type { Logger } from '../log.js'
-import type { PlannedFile, ReleasePlan } from '../plan/release-plan.js'
+import type { LocalFile } from '../assets/local-file.js'
+import type { ReleasePlan } from '../plan/release-plan.js'
 import type { Settings } from '../settings/settings.js'
 import { DERIVED_NAMES } from './derived-names.js'
 
 /**
- * SPEC step 2: reads the description file, finds and checks the asset files and hashes them.
- * Every problem is reported together, before any request.
+ * SPEC step 2: reads the description file, finds the asset files and checks that they can be
+ * read. Every problem is reported together, before any request. The files are hashed once the
+ * forge's side is known (main.ts): before the upload where there is something to compare them
+ * with, and while they upload everywhere else.
  */
-export async function preparePlan(settings: Settings, log: Logger): Promise<ReleasePlan> {
+export async function preparePlan(
+  settings: Settings,
+  log: Logger,
+): Promise<ReleasePlan<LocalFile>> {
   const problems: ReleaseError[] = []
   let description = settings.description
   if (settings.descriptionFile !== undefined) {
@@ -69,9 +75,21 @@ export async function preparePlan(settings: Settings, log: Logger): Promise<Rele
       )
     }
   }
+  for (const file of discovered.files) {
+    try {
+      await access(file.path, constants.R_OK)
+    } catch (error) {
+      problems.push(
+        inputError(
+          'assets',
+          `cannot read ${file.path} (${(error as NodeJS.ErrnoException).code ?? String(error)}).`,
+          'Make the file readable by the user the job runs as, or leave it out of `assets`.',
+        ),
+      )
+    }
+  }
   if (problems.length > 0) throw new InputErrors(problems)
-
-  const files: PlannedFile[] = await hashFiles(discovered.files, 4)
+  const files = discovered.files
 
   return {
     platform: settings.platform,
@@ -114,11 +132,11 @@ export async function preparePlan(settings: Settings, log: Logger): Promise<Rele
  * evidence and re-runs all speak of the names users will see. Two files that the forge would
  * store under one name are an input error, found before any write.
  */
-export function applyStoredNames(
-  plan: ReleasePlan,
+export function applyStoredNames<F extends LocalFile>(
+  plan: ReleasePlan<F>,
   storedName: (name: string) => string,
   log: Logger,
-): ReleasePlan {
+): ReleasePlan<F> {
   const seen = new Map<string, string>()
   const problems: ReleaseError[] = []
   const files = plan.files.map((file) => {

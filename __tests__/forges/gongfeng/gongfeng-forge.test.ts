@@ -3,6 +3,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 
+import { FileDigest } from '../../../src/assets/file-digest.js'
 import { ReleaseError } from '../../../src/errors.js'
 import type { ReleaseFields, RemoteRelease, UploadFile } from '../../../src/forges/forge.js'
 import { GongfengForge } from '../../../src/forges/gongfeng/gongfeng-forge.js'
@@ -74,15 +75,21 @@ const fields = (extra: Partial<ReleaseFields> = {}): ReleaseFields => ({
   ...extra,
 })
 
-async function localFile(name: string, content: string): Promise<UploadFile> {
+/** The digest starts unknown, as for a file with no namesake: the upload itself hashes it. */
+async function localFile(
+  name: string,
+  content: string,
+): Promise<UploadFile & { readonly sha256: string }> {
   const file = path.join(dir, name.replace(/[^\w.-]/g, '_'))
   await writeFile(file, content)
+  const size = Buffer.byteLength(content)
   return {
     name,
     path: file,
-    size: Buffer.byteLength(content),
+    size,
     sha256: createHash('sha256').update(content).digest('hex'),
     contentType: 'application/octet-stream',
+    digest: new FileDigest(file, size),
   }
 }
 

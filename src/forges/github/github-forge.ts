@@ -261,7 +261,7 @@ export class GitHubForge implements Forge {
       // of a build matrix may have stored exactly these bytes (SHA256SUMS, the evidence) since
       // the engine looked, and then there is nothing to do.
       const current = (await this.listRawAssets(releaseId)).find((a) => a.name === name)
-      if (current?.state === 'uploaded' && sha256Of(current) === file.sha256) {
+      if (current?.state === 'uploaded' && sha256Of(current) === (await file.digest.value())) {
         return this.toRemoteAsset(release, current)
       }
       if (current?.state === 'uploaded') {
@@ -275,7 +275,7 @@ export class GitHubForge implements Forge {
     for (let attempt = 0; ; attempt++) {
       try {
         const stored = await this.postAsset(release, file, onProgress)
-        return this.checkStored(release, stored, file)
+        return await this.checkStored(release, stored, file)
       } catch (error) {
         const taken = isValidationError(error, alreadyExists('ReleaseAsset', 'name'))
         const unknown = error instanceof OutcomeUnknownError
@@ -285,7 +285,9 @@ export class GitHubForge implements Forge {
         const current = (await this.listRawAssets(releaseId)).find((a) => a.name === name)
         if (current?.state === 'uploaded') {
           // Our upload landed after all, or another job stored the very same bytes.
-          if (sha256Of(current) === file.sha256) return this.toRemoteAsset(release, current)
+          if (sha256Of(current) === (await file.digest.value())) {
+            return this.toRemoteAsset(release, current)
+          }
           // Another run stored other bytes under this name meanwhile (after our delete, when
           // replacing). Deleting theirs would only start a tug of war: report it. The engine
           // re-derives SHA256SUMS and the evidence, and tries again on its next round.
@@ -559,7 +561,7 @@ export class GitHubForge implements Forge {
       const response = await this.octokit.request(
         `POST ${url}?name=${encodeURIComponent(file.name)}`,
         {
-          data: new StreamedFile(file.path, file.size, file.contentType, onProgress),
+          data: new StreamedFile(file.path, file.size, file.contentType, onProgress, file.digest),
           headers: { ...headers, 'content-type': file.contentType },
         },
       )
@@ -567,12 +569,17 @@ export class GitHubForge implements Forge {
     })
   }
 
-  private checkStored(release: RemoteRelease, stored: GitHubAsset, file: UploadFile): RemoteAsset {
+  private async checkStored(
+    release: RemoteRelease,
+    stored: GitHubAsset,
+    file: UploadFile,
+  ): Promise<RemoteAsset> {
     const sha256 = sha256Of(stored)
-    if ((sha256 !== undefined && sha256 !== file.sha256) || stored.size !== file.size) {
+    const expected = await file.digest.value()
+    if ((sha256 !== undefined && sha256 !== expected) || stored.size !== file.size) {
       throw new ReleaseError({
         code: 'VERIFY_FAILED',
-        message: `GitHub stored ${stored.name} with ${stored.size} bytes and sha256 ${sha256 ?? 'unknown'}, but the file has ${file.size} bytes and sha256 ${file.sha256}.`,
+        message: `GitHub stored ${stored.name} with ${stored.size} bytes and sha256 ${sha256 ?? 'unknown'}, but the file has ${file.size} bytes and sha256 ${expected}.`,
         hint: 'The upload was corrupted on the way; run the job again.',
       })
     }

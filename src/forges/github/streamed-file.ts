@@ -1,3 +1,5 @@
+import type { FileReadObserver } from '../../http/types.js'
+
 /**
  * An upload body handed to Octokit as `data`. Octokit passes anything that is not a plain object
  * to `fetch` untouched, and our fetch (transport-fetch.ts) streams the file from disk through the
@@ -9,5 +11,6 @@ export class StreamedFile {
     readonly size: number,
     readonly contentType: string,
     readonly onProgress?: (sentBytes: number) => void,
+    readonly observer?: FileReadObserver,
   ) {}
 }

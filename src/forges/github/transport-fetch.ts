@@ -91,7 +91,13 @@ function toRequestBody(
   if (body === undefined || body === null || body === '') return undefined
   if (body instanceof StreamedFile) {
     return {
-      body: { kind: 'file', path: body.path, size: body.size, contentType: body.contentType },
+      body: {
+        kind: 'file',
+        path: body.path,
+        size: body.size,
+        contentType: body.contentType,
+        ...(body.observer === undefined ? {} : { observer: body.observer }),
+      },
       ...(body.onProgress === undefined ? {} : { onProgress: body.onProgress }),
     }
   }

@@ -284,24 +284,28 @@ export class GitLabForge implements Forge {
                 path: file.path,
                 size: file.size,
                 contentType: 'application/octet-stream',
+                observer: file.digest,
               },
               idempotent: false,
               onUploadProgress: onProgress,
               label: `upload ${file.name}`,
             })
           ).body,
-        async () =>
-          (await this.listPackageFiles())?.find(
-            (f) => f.file_name === file.name && f.file_sha256?.toLowerCase() === file.sha256,
-          ),
+        async () => {
+          const expected = await file.digest.value()
+          return (await this.listPackageFiles())?.find(
+            (f) => f.file_name === file.name && f.file_sha256?.toLowerCase() === expected,
+          )
+        },
         UPLOAD_ATTEMPTS,
       )
+      const expected = await file.digest.value()
       const sha256 =
-        typeof stored?.file_sha256 === 'string' ? stored.file_sha256.toLowerCase() : file.sha256
-      if (sha256 !== file.sha256) {
+        typeof stored?.file_sha256 === 'string' ? stored.file_sha256.toLowerCase() : expected
+      if (sha256 !== expected) {
         throw new ReleaseError({
           code: 'VERIFY_FAILED',
-          message: `GitLab stored ${file.name} with sha256 ${sha256}, but the file has ${file.sha256}.`,
+          message: `GitLab stored ${file.name} with sha256 ${sha256}, but the file has ${expected}.`,
           hint: 'The upload was corrupted on the way; run the job again.',
         })
       }
@@ -363,6 +367,7 @@ export class GitLabForge implements Forge {
         body: {
           kind: 'multipart',
           field: 'file',
+          observer: file.digest,
           path: file.path,
           size: file.size,
           filename: file.name,
@@ -373,7 +378,8 @@ export class GitLabForge implements Forge {
         label: `upload ${file.name}`,
       })
       const url = this.projectUploadUrl(response.body)
-      return { name: file.name, url, size: file.size, sha256: file.sha256, stored: true }
+      const sha256 = await file.digest.value()
+      return { name: file.name, url, size: file.size, sha256, stored: true }
     } catch (error) {
       if (error instanceof HttpError && error.status === 401 && this.options.usesJobToken) {
         throw new ReleaseError({

@@ -216,11 +216,12 @@ export class GongfengForge implements Forge {
             size: file.size,
             filename: file.name,
             contentType: file.contentType,
+            observer: file.digest,
           },
           onUploadProgress: onProgress,
           label: `upload ${file.name}`,
         })
-        return this.uploadedAsset(tagName, response.body, file)
+        return await this.uploadedAsset(tagName, response.body, file)
       } catch (error) {
         const unknown = error instanceof OutcomeUnknownError
         if (!unknown && !isConflict(error)) throw translateUploadError(error, file)
@@ -228,7 +229,7 @@ export class GongfengForge implements Forge {
         const existing = (await this.readAttachments(tagName)).find((a) => a.name === file.name)
         if (existing !== undefined) {
           if (await this.holdsFile(tagName, existing, file)) {
-            return this.uploadedAsset(tagName, existing, file)
+            return await this.uploadedAsset(tagName, existing, file)
           }
           // Another job stored its own version at the same moment. Deleting it to store ours
           // would only start a replace-war between jobs; the first one stays, and callers that
@@ -473,7 +474,7 @@ export class GongfengForge implements Forge {
     if (stream === undefined) return false
     const hash = createHash('sha256')
     for await (const chunk of stream as AsyncIterable<Buffer>) hash.update(chunk)
-    return hash.digest('hex') === file.sha256
+    return hash.digest('hex') === (await file.digest.value())
   }
 
   /** The attachment's bytes, or undefined when it is not (or no longer) there. */
@@ -499,16 +500,16 @@ export class GongfengForge implements Forge {
     })
   }
 
-  private uploadedAsset(
+  private async uploadedAsset(
     tagName: string,
     body: GongfengAttachment | undefined,
     file: UploadFile,
-  ): RemoteAsset {
+  ): Promise<RemoteAsset> {
     // "最终上传的文件名以返回值中的name字段为准": the returned name is the one stored.
     const name = typeof body?.name === 'string' && body.name !== '' ? body.name : file.name
     if (name !== file.name) this.log.info(`Gongfeng stored ${file.name} as ${name}`)
     const asset = this.toAsset(tagName, { name, size: body?.size ?? file.size })
-    return { ...asset, sha256: file.sha256 }
+    return { ...asset, sha256: await file.digest.value() }
   }
 
   private toAsset(tagName: string, attachment: GongfengAttachment): RemoteAsset {
