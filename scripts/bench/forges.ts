@@ -60,8 +60,12 @@ export interface BenchForge {
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 
-export async function startGitLab(): Promise<BenchForge> {
-  const scenario = await startGitLabScenario({ storage: 'discard-large' })
+/** `linkBytesPerSecond`: the fake reads bodies no faster, as over a link of that capacity. */
+export async function startGitLab(linkBytesPerSecond?: number): Promise<BenchForge> {
+  const scenario = await startGitLabScenario({
+    storage: 'discard-large',
+    ...(linkBytesPerSecond === undefined ? {} : { linkBytesPerSecond }),
+  })
   const { gitlab } = scenario
   const project = gitlab.project(PROJECT)
   const projectId = String(project.id)

@@ -8,10 +8,13 @@
  * Plain JavaScript on purpose, run by `node` directly: no TypeScript loader in its start-up.
  *
  * Usage: node raw-upload.mjs <job.json>
- * job.json: { concurrency, uploads: [{ method, url, headers, path, size, multipart? }] }
+ * job.json: { concurrency, hash?, uploads: [{ method, url, headers, path, size, multipart? }] }
+ * hash: also sha256 every file from the bytes it sends (the "raw transfer + sha256" baseline:
+ * the least any client must do that publishes checksums of what it uploaded).
  * multipart: { boundary, field, filename, contentType } wraps the file in one form-data part
  * (Gongfeng attachments); otherwise the body is the file itself.
  */
+import { createHash } from 'node:crypto'
 import { createReadStream } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import http from 'node:http'
@@ -21,11 +24,14 @@ import https from 'node:https'
  * @typedef {{ boundary: string, field: string, filename: string, contentType: string }} Multipart
  * @typedef {{ method: string, url: string, headers: Record<string, string>, path: string,
  *   size: number, multipart?: Multipart }} Upload
- * @typedef {{ concurrency: number, uploads: Upload[] }} Job
+ * @typedef {{ concurrency: number, hash?: boolean, uploads: Upload[] }} Job
  */
 
-/** @param {Upload} upload */
-function send(upload) {
+/**
+ * @param {Upload} upload
+ * @param {boolean} hash
+ */
+function send(upload, hash) {
   const url = new URL(upload.url)
   const client = url.protocol === 'https:' ? https : http
   const framing = upload.multipart
@@ -59,6 +65,11 @@ function send(upload) {
     }
     const file = createReadStream(upload.path)
     file.on('error', reject)
+    if (hash) {
+      const digest = createHash('sha256')
+      file.on('data', (chunk) => digest.update(chunk))
+      file.on('end', () => digest.digest('hex'))
+    }
     file.pipe(request, { end: false })
     file.on('end', () => request.end(epilogue))
   })
@@ -69,7 +80,7 @@ let next = 0
 const worker = async () => {
   while (next < job.uploads.length) {
     const upload = job.uploads[next++]
-    if (upload !== undefined) await send(upload)
+    if (upload !== undefined) await send(upload, job.hash === true)
   }
 }
 try {

@@ -6,7 +6,10 @@ import { readFile, writeFile } from 'node:fs/promises'
 
 import type { Traffic } from './traffic.js'
 
-export type Tool = 'forge-release' | 'raw transfer' | 'semantic-release' | 'python-gitlab'
+/** The raw transfer that also hashes the bytes it sends. */
+export const RAW_HASHED = 'raw transfer + sha256'
+export type RawTool = 'raw transfer' | typeof RAW_HASHED
+export type Tool = 'forge-release' | RawTool | 'semantic-release' | 'python-gitlab'
 
 export interface RunRecord {
   readonly forge: string
@@ -47,9 +50,9 @@ export interface SummaryRow {
   readonly firstRequestMs: number | undefined
   /**
    * forge-release only: the median over repetitions of raw wall time ÷ forge-release wall time,
-   * each pair run back to back (robust against load that drifts during the bench).
+   * each pair run back to back (robust against load that drifts during the bench), per baseline.
    */
-  readonly pairedRatio?: number
+  readonly pairedRatios?: Partial<Record<RawTool, number>>
   readonly error?: string
 }
 
@@ -76,8 +79,8 @@ export function summarise(records: readonly RunRecord[]): SummaryRow[] {
     const key = `${record.forge}\u0000${record.scenario}\u0000${record.tool}`
     groups.set(key, [...(groups.get(key) ?? []), record])
   }
-  const rawRuns = (forge: string, scenario: string): RunRecord[] =>
-    groups.get(`${forge}\u0000${scenario}\u0000raw transfer`) ?? []
+  const rawRuns = (forge: string, scenario: string, baseline: RawTool): RunRecord[] =>
+    groups.get(`${forge}\u0000${scenario}\u0000${baseline}`) ?? []
   return [...groups.values()].map((runs) => {
     const first = runs[0] as RunRecord
     const ok = runs.filter((r) => r.exitCode === 0)
@@ -89,15 +92,17 @@ export function summarise(records: readonly RunRecord[]): SummaryRow[] {
     )[0] as RunRecord
     const firsts = basis.flatMap((r) => (r.firstRequestMs === undefined ? [] : [r.firstRequestMs]))
     const failed = runs.find((r) => r.exitCode !== 0)
-    const pairs =
-      first.tool === 'forge-release'
-        ? ok.flatMap((r) => {
-            const raw = rawRuns(r.forge, r.scenario).find(
-              (w) => w.repetition === r.repetition && w.exitCode === 0,
-            )
-            return raw === undefined ? [] : [raw.wallMs / r.wallMs]
-          })
-        : []
+    const pairedRatios: Partial<Record<RawTool, number>> = {}
+    for (const baseline of ['raw transfer', RAW_HASHED] as const) {
+      if (first.tool !== 'forge-release') break
+      const pairs = ok.flatMap((r) => {
+        const raw = rawRuns(r.forge, r.scenario, baseline).find(
+          (w) => w.repetition === r.repetition && w.exitCode === 0,
+        )
+        return raw === undefined ? [] : [raw.wallMs / r.wallMs]
+      })
+      if (pairs.length > 0) pairedRatios[baseline] = median(pairs)
+    }
     return {
       forge: first.forge,
       scenario: first.scenario,
@@ -111,7 +116,7 @@ export function summarise(records: readonly RunRecord[]): SummaryRow[] {
       payloadBytes: first.payloadBytes,
       traffic: typical.traffic,
       firstRequestMs: firsts.length === 0 ? undefined : median(firsts),
-      ...(pairs.length === 0 ? {} : { pairedRatio: median(pairs) }),
+      ...(Object.keys(pairedRatios).length === 0 ? {} : { pairedRatios }),
       ...(failed?.error === undefined ? {} : { error: failed.error }),
     }
   })
@@ -141,14 +146,21 @@ function uploads(row: SummaryRow): string {
 }
 
 /** forge-release: the paired median ratio; peers: raw's median wall time ÷ theirs. */
-export function ratioToRaw(row: SummaryRow, rows: readonly SummaryRow[]): number | undefined {
-  if (row.tool === 'raw transfer' || row.failedRuns === row.runs) return undefined
-  if (row.pairedRatio !== undefined) return row.pairedRatio
+export function ratioToRaw(
+  row: SummaryRow,
+  rows: readonly SummaryRow[],
+  baseline: RawTool = 'raw transfer',
+): number | undefined {
+  if (row.tool === 'raw transfer' || row.tool === RAW_HASHED || row.failedRuns === row.runs) {
+    return undefined
+  }
+  const paired = row.pairedRatios?.[baseline]
+  if (paired !== undefined) return paired
   const raw = rows.find(
     (r) =>
       r.forge === row.forge &&
       r.scenario === row.scenario &&
-      r.tool === 'raw transfer' &&
+      r.tool === baseline &&
       r.failedRuns < r.runs,
   )
   return raw === undefined ? undefined : raw.wallMs / row.wallMs
@@ -162,15 +174,18 @@ export const SCENARIOS: Readonly<Record<string, string>> = {
   '3v1': 're-run of 5, verify off',
   '4': 're-run of 2, one file changed',
   '5': 'start-up (one 1 KiB file)',
+  '1n': '1 over a 1 Gbit/s link',
+  '2n': '2 over a 1 Gbit/s link',
 }
 
 export function renderTable(rows: readonly SummaryRow[]): string {
   const lines = [
-    '| forge | scenario | tool | wall s (min–max) | MiB/s | raw ÷ tool time | peak RSS MiB | requests | body bytes sent | files uploaded | 1st request ms |',
-    '|---|---|---|---|---|---|---|---|---|---|---|',
+    '| forge | scenario | tool | wall s (min–max) | MiB/s | raw ÷ tool time | raw + sha256 ÷ tool time | peak RSS MiB | requests | body bytes sent | files uploaded | 1st request ms |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|',
   ]
   for (const row of rows) {
     const ratio = ratioToRaw(row, rows)
+    const hashedRatio = ratioToRaw(row, rows, RAW_HASHED)
     const status =
       row.failedRuns === 0
         ? ''
@@ -187,6 +202,7 @@ export function renderTable(rows: readonly SummaryRow[]): string {
         `${seconds(row.wallMs)}${spread}`,
         throughput(row),
         ratio === undefined ? '' : ratio.toFixed(2),
+        hashedRatio === undefined ? '' : hashedRatio.toFixed(2),
         mib(row.peakRssBytes),
         String(row.traffic.requests),
         formatBytes(row.traffic.bytesSent),
@@ -203,7 +219,7 @@ export function renderTable(rows: readonly SummaryRow[]): string {
 
 /**
  * Where forge-release's wall time goes, from the fake's request log: process start to the first
- * request (start-up and hashing: no request is made before every file is hashed), the upload
+ * request (start-up; on a re-run also hashing the files the forge already holds), the upload
  * phase (first to last file upload, to compare with the raw transfer), and the rest (listing,
  * release, links, SHA256SUMS, evidence, verification, outputs).
  */

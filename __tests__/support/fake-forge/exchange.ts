@@ -41,6 +41,7 @@ export class Exchange {
     /** `http(s)://127.0.0.1:<port>` of the fake server. */
     readonly origin: string,
     private readonly defaultHeaders: () => HeaderMap = () => ({}),
+    private readonly link?: Link,
   ) {
     this.method = (req.method ?? 'GET').toUpperCase()
     this.socket = req.socket
@@ -95,6 +96,8 @@ export class Exchange {
         destroyOnReturn: false,
       }) as AsyncIterable<Buffer>) {
         this.entry.bodyBytes += chunk.length
+        // Not reading is what slows the sender down: TCP's window closes, as on a slow link.
+        if (this.link !== undefined) await this.link.carry(chunk.length)
         yield chunk
       }
       this.bodyDone = true
@@ -206,5 +209,23 @@ export class Exchange {
       // The client went away mid-download; nothing to report.
       this.gone = true
     }
+  }
+}
+
+/**
+ * A shared link of fixed capacity: each chunk takes the next free slot of transfer time, so
+ * concurrent bodies share the bandwidth the way flows on one link do.
+ */
+export class Link {
+  private freeAt = 0
+
+  constructor(private readonly bytesPerSecond: number) {}
+
+  async carry(bytes: number): Promise<void> {
+    const now = performance.now()
+    this.freeAt = Math.max(this.freeAt, now) + (bytes / this.bytesPerSecond) * 1000
+    const wait = this.freeAt - now
+    // Sub-millisecond waits add up in the timer queue rather than in the transfer.
+    if (wait >= 1) await new Promise((resolve) => setTimeout(resolve, wait))
   }
 }

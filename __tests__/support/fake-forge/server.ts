@@ -12,7 +12,7 @@ import {
 import { createServer as createHttpsServer } from 'node:https'
 import type { AddressInfo, Socket } from 'node:net'
 import { BlobStore, type StorageMode } from './blob-store.js'
-import { Exchange, type HeaderMap } from './exchange.js'
+import { Exchange, Link, type HeaderMap } from './exchange.js'
 import { describeFault, Faults, type FaultKind } from './faults.js'
 import { RequestLog, type LoggedRequest } from './request-log.js'
 import type { Router } from './router.js'
@@ -53,6 +53,11 @@ export interface FakeServerOptions {
   readonly storage?: StorageMode
   /** Default 0 (any free port). Always bound to 127.0.0.1. */
   readonly port?: number
+  /**
+   * Reads request bodies no faster than this, all connections together, as over a shared link
+   * of that capacity (the benchmark's network-bound scenarios). Unlimited when absent.
+   */
+  readonly linkBytesPerSecond?: number
 }
 
 export interface FakeServer {
@@ -84,6 +89,8 @@ export const startFakeServer = async (
   const requests = new RequestLog()
   const faults = new Faults()
   const blobs = new BlobStore(options.storage ?? 'disk')
+  const link =
+    options.linkBytesPerSecond === undefined ? undefined : new Link(options.linkBytesPerSecond)
   const errors: Error[] = []
   const sockets = new Set<Socket>()
   const timers = new Set<NodeJS.Timeout>()
@@ -169,7 +176,14 @@ export const startFakeServer = async (
       bodyBytes: 0,
       startedAt: Date.now(),
     })
-    const ex = new Exchange(req, res, entry, origin, () => personality.defaultHeaders?.() ?? {})
+    const ex = new Exchange(
+      req,
+      res,
+      entry,
+      origin,
+      () => personality.defaultHeaders?.() ?? {},
+      link,
+    )
     try {
       const fault = faults.take(entry.method, entry.path)
       if (fault !== undefined) {
