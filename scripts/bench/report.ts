@@ -169,6 +169,7 @@ export function ratioToRaw(
 export const SCENARIOS: Readonly<Record<string, string>> = {
   '1': '1 large file',
   '2': '200 × 5 MiB',
+  '2v': '2 with verify off',
   '3': 're-run of 2, nothing changed',
   '3v': 're-run of 2, verify off',
   '3v1': 're-run of 5, verify off',

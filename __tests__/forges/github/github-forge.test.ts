@@ -138,6 +138,21 @@ describe('GitHubForge: finding releases and tags', () => {
     expect(release?.webUrl).toBe(`${gh.webUrl}/${REPO}/releases/tag/v1.0.0`)
   })
 
+  it('finds the canonical draft among many releases, reading the list page by page', async () => {
+    const first = seedRelease('v1.0.0', true)
+    for (let i = 0; i < 70; i++) seedRelease(`v0.${i}.0`, i % 2 === 0)
+    seedRelease('v1.0.0', true)
+    const release = await forge.findRelease('v1.0.0')
+    // The lowest id of the tag's drafts, wherever in the list it is.
+    expect(release?.id).toBe(String(first.id))
+    const lists = gh.api.requests
+      .filter({ method: 'GET' })
+      .filter((r) => /\/releases\?/.test(r.path))
+    // Small pages: every listed release carries all its assets.
+    expect(lists.length).toBe(3)
+    expect(lists.every((r) => r.path.includes('per_page=30'))).toBe(true)
+  })
+
   it('finds a release published moments ago even while get-by-tag still 404s (replication lag)', async () => {
     gh.config.tagLookupLag = { reads: 10 }
     const created = (await (
