@@ -737,6 +737,14 @@ const README_INTRO = [
   'file from the bytes its upload reads, and hashes before deciding only files the release',
   'already holds (re-runs, on every core). `.bench/results.json` holds every run.',
   '',
+  'Reading it: on the loopback the fake server and the client share two cores, and the raw',
+  'transfer alone keeps both busy (client and server together spend about 2 CPU-seconds per GiB),',
+  'so the sha256 every published file needs (0.6 CPU-seconds per GiB on one core) and the verify',
+  "step's HEAD requests (2 vs 2v) show up as wall time. Over a 1 Gbit/s link (1n, 2n) they hide",
+  'behind the transfer. GitHub first publishes list every release to find drafts, and GitHub lists',
+  'each release with all its assets: by scenario 2v the fake holds about 20 releases of 200 assets,',
+  'and that listing, not the files, is what raises its peak memory.',
+  '',
 ].join('\n')
 
 async function writeReadme(markdown: string): Promise<void> {
