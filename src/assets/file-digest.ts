@@ -1,13 +1,7 @@
 import { createHash, type Hash } from 'node:crypto'
 
+import type { FileReadObserver, ReadTap } from '../http/types.js'
 import { hashFile } from './hash-file.js'
-
-/** Hashes the bytes one upload attempt reads; complete only when every byte went through it. */
-export interface DigestTap {
-  update(chunk: Buffer): void
-  /** Called once the attempt has read the whole file. */
-  finish(): void
-}
 
 /**
  * A file's sha256, known from the start or learnt from the bytes its upload reads.
@@ -18,7 +12,7 @@ export interface DigestTap {
  * `npm run bench`). Only an attempt that read every byte counts; when none did (the upload
  * failed early and the outcome must be read back), the file is hashed on its own.
  */
-export class FileDigest {
+export class FileDigest implements FileReadObserver {
   private sha256: string | undefined
   private hashing: Promise<string> | undefined
 
@@ -36,7 +30,7 @@ export class FileDigest {
   }
 
   /** A tap for one attempt to read the file, or undefined when the sha256 is already known. */
-  tap(): DigestTap | undefined {
+  tap(): ReadTap | undefined {
     if (this.sha256 !== undefined) return undefined
     const hash: Hash = createHash('sha256')
     let bytes = 0
