@@ -159,7 +159,7 @@ async function publish(
     return reportResult(runtime, settings, {
       release: existing,
       created: false,
-      assets: publishedFrom(state.remote, await withHashes(plan.files)),
+      assets: publishedFrom(state.remote, await withHashes(state.files)),
       outDir,
     })
   }

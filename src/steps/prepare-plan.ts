@@ -89,7 +89,6 @@ export async function preparePlan(
     }
   }
   if (problems.length > 0) throw new InputErrors(problems)
-  const files = discovered.files
 
   return {
     platform: settings.platform,
@@ -114,7 +113,7 @@ export async function preparePlan(
         : {}),
     },
     refGivenExplicitly: settings.refGivenExplicitly,
-    files,
+    files: discovered.files,
     externalLinks: settings.assetLinks,
     ifReleaseExists: settings.ifReleaseExists,
     ifAssetExists: settings.ifAssetExists,
