@@ -5,8 +5,8 @@ const pureLayers = ['src/settings/**', 'src/plan/**', 'src/assets/**']
 const noRuntimeImports = {
   patterns: [
     {
-      group: ['@actions/*', '!@actions/glob'],
-      message: 'Only src/runtime, src/forges/github and asset discovery (@actions/glob) may use @actions/*.',
+      group: ['@actions/*'],
+      message: 'Only src/runtime and src/forges/github may use @actions/*.',
     },
     { group: ['**/runtime/**', '../runtime/*'], message: 'Pure layers do not depend on a runtime.' },
     { group: ['**/forges/**', '../forges/*'], message: 'Pure layers do not depend on a forge.' },
