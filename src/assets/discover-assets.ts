@@ -1,4 +1,4 @@
-import { realpath, stat } from 'node:fs/promises'
+import { realpath } from 'node:fs/promises'
 import path from 'node:path'
 
 import type { ReleaseError } from '../errors.js'
@@ -8,6 +8,7 @@ import { checkAssetName, checkDirectAssetPath, defaultDirectAssetPath } from './
 import { checkAssetSize } from './asset-size.js'
 import { detectContentType } from './content-type.js'
 import { expandBraces } from './expand-braces.js'
+import { identityOf, statOpenedFile, type FileIdentity } from './file-identity.js'
 import type { SymlinkPolicy } from './follow-symlinks.js'
 import { escapeGlob, GlobPattern } from './glob-pattern.js'
 import type { LocalFile } from './local-file.js'
@@ -225,19 +226,20 @@ async function describeFile(
   problems: ReleaseError[],
   warnings: string[],
 ): Promise<LocalFile | undefined> {
-  let size: number
+  let identity: FileIdentity
   try {
-    const stats = await stat(claim.realPath)
+    const stats = await statOpenedFile(claim.realPath)
     // The search saw a regular file; whatever took its place since is not one.
     if (!stats.isFile()) {
       problems.push(nonRegularFileProblem(showPath(claim.path, cwd), 'not a regular file'))
       return undefined
     }
-    size = stats.size
+    identity = identityOf(stats)
   } catch (error) {
     problems.push(unreadableProblem(showPath(claim.path, cwd), error))
     return undefined
   }
+  const { size } = identity
 
   // Name and size rules depend on the forge; without one the caller checks them itself.
   if (options.platform !== undefined) {
@@ -274,6 +276,7 @@ async function describeFile(
     path: claim.path,
     name: claim.name,
     size,
+    identity,
     linkType: claim.linkType,
     ...(directAssetPath === undefined ? {} : { directAssetPath }),
     contentType: detectContentType(claim.name),

@@ -1,3 +1,4 @@
+import type { Stats } from 'node:fs'
 import type { Readable } from 'node:stream'
 
 export type HttpMethod = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'
@@ -13,6 +14,12 @@ export interface ReadTap {
 export interface FileReadObserver {
   /** A tap for one attempt, or undefined when nothing needs to see the bytes. */
   tap(): ReadTap | undefined
+  /**
+   * Given the stats of the handle an attempt opened, before any byte is sent and again once the
+   * whole file is read; throws (a ReleaseError) when the file is not the one planned, which ends
+   * the upload without a retry.
+   */
+  checkOpened?(stats: Stats): void
 }
 
 /** A request body. Files are always streamed from disk (reopened on every attempt), never buffered. */
