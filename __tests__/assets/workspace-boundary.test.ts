@@ -32,6 +32,7 @@ beforeAll(async () => {
   write(secret, 'PRIVATE KEY')
   write(path.join(outside, 'dist/tool.bin'), 'tool')
   symlinkSync(secret, path.join(outside, 'dist/key.bin'))
+  symlinkSync('tool.bin', path.join(outside, 'dist/alias.bin'))
   write(path.join(workspace, 'build/app.bin'), 'app')
   write(path.join(workspace, 'dist/app.tar.gz'), 'tarball')
   link('inside/app.bin', '../build/app.bin')
@@ -174,12 +175,16 @@ describe('discovery follows a path written out, wherever it leads', () => {
   it('publishes what a glob finds below an outside directory it names (${{ runner.temp }}/dist/*)', async () => {
     const { files, problems } = await discover([`${outside}/dist/*`, `!${outside}/dist/key.bin`])
     expect(problems).toEqual([])
-    expect(files.map((f) => f.name)).toEqual(['tool.bin'])
+    // alias.bin is a link to tool.bin: below the directory the pattern names, so it is followed.
+    expect(files.map((f) => [f.name, f.size])).toEqual([
+      ['alias.bin', 4],
+      ['tool.bin', 4],
+    ])
   })
 
   it('refuses a link below that outside directory that leaves it', async () => {
     const { files, problems } = await discover([`${outside}/dist/*`])
-    expect(files.map((f) => f.name)).toEqual(['tool.bin'])
+    expect(files.map((f) => f.name)).toEqual(['alias.bin', 'tool.bin'])
     expect(problems.map((p) => p.message)).toEqual([
       `${outside}/dist/key.bin is a symbolic link to ${secret}, outside the workspace (${workspace}) and outside ${outside}/dist; it is not published.`,
     ])
@@ -205,7 +210,7 @@ describe('follow_symlinks: always and never', () => {
     )
     expect(problems).toEqual([])
     expect(warnings).toEqual([])
-    expect(files.map((f) => f.name)).toEqual(['own.bin', 'tool.bin'])
+    expect(files.map((f) => f.name)).toEqual(['alias.bin', 'own.bin', 'tool.bin'])
   })
 
   it('never: refuses even a link inside the workspace, naming how to allow it', async () => {
