@@ -147,6 +147,16 @@ describe('discovery follows a symbolic link only into the workspace (follow_syml
     ])
   })
 
+  it('says nothing about a linked directory outside the workspace that a ! line leaves out', async () => {
+    const { files, problems, warnings } = await discover([
+      'outside-dir/**/*.bin',
+      '!outside-dir/lib',
+    ])
+    expect(problems).toEqual([])
+    expect(warnings).toEqual([])
+    expect(files.map((f) => f.name)).toEqual(['own.bin'])
+  })
+
   it('searches a linked directory inside the workspace that a ** passes', async () => {
     const { files, problems } = await discover(['dir-link/**/*.bin'])
     expect(problems).toEqual([])

@@ -120,8 +120,11 @@ async function walk(start: Item, startEntry: Entry, search: Search): Promise<voi
     if (matchers.length === 0 && !below) continue
     const excluded = search.excludes.some((p) => p.matches(item.path))
     const entry = next.entry ?? (await inspect(item))
-    const refused = entry.kind === 'found' && entry.linkTarget !== undefined && item !== start
-    if (refused && reportRefusedLink(item, entry, matchers.length > 0 && !excluded, search)) {
+    const linkBelowBase = entry.kind === 'found' && entry.linkTarget !== undefined && item !== start
+    if (
+      linkBelowBase &&
+      stopsAtLink(item, entry, { matched: matchers.length > 0, excluded }, search)
+    ) {
       continue
     }
     if (entry.kind === 'found' && entry.stats.isDirectory()) {
@@ -146,17 +149,19 @@ function acceptsDirectories(pattern: GlobPattern): boolean {
 
 /**
  * Checks a link met below the pattern's base against the policy. Returns true when the walk
- * must not follow it (after reporting it: an error when the pattern matches the link itself, a
- * warning when it is a directory the pattern would only have searched).
+ * must not follow it, after saying so: an error when the pattern matches the link itself, a
+ * warning when it is a directory the pattern would only have searched, nothing when a `!` line
+ * leaves it out anyway.
  */
-function reportRefusedLink(
+function stopsAtLink(
   item: Item,
   entry: Extract<Entry, { kind: 'found' }>,
-  matched: boolean,
+  how: { readonly matched: boolean; readonly excluded: boolean },
   search: Search,
 ): boolean {
   const reason = refuseLink(entry.realPath, search.boundary)
   if (reason === undefined) return false
+  if (how.excluded) return true
   const { workspace, base } = search.boundary
   const link: RefusedLink = {
     shown: shown(item, search),
@@ -165,7 +170,7 @@ function reportRefusedLink(
     workspace,
     ...(isWithin(base, workspace) ? {} : { outsideBase: showPath(base, search.context.cwd) }),
   }
-  if (matched) search.result.problems.push(refusedLinkProblem(link))
+  if (how.matched) search.result.problems.push(refusedLinkProblem(link))
   else if (entry.stats.isDirectory()) {
     search.result.warnings.push(unsearchedLinkWarning(link, search.display))
   }
