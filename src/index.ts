@@ -3,8 +3,8 @@
 import { runCommandLine } from './cli/run-command-line.js'
 
 /**
- * @actions/glob logs through @actions/core, which writes `::debug::` workflow commands to
- * stdout whatever the runtime. Outside GitHub Actions they are noise, so they are dropped;
+ * @actions/core, through which the @actions libraries log, writes `::debug::` workflow commands
+ * to stdout whatever the runtime. Outside GitHub Actions they are noise, so they are dropped;
  * under GitHub Actions with --json they go to stderr (the runner reads commands there too), so
  * that stdout holds only the JSON result.
  */

@@ -264,7 +264,7 @@ describe('discoverAssets reports problems', () => {
     expect(github.problems).toEqual([])
   })
 
-  it('reports a pattern @actions/glob cannot search', async () => {
+  it('reports a pattern that cannot be searched', async () => {
     const { problems } = await discover(['{a,b}'.repeat(11)])
     expect(problems).toHaveLength(1)
     expect(problems[0]?.message).toMatch(/cannot be searched/)
