@@ -115,18 +115,6 @@ describe('discovery follows a symbolic link only into the workspace (follow_syml
     ])
   })
 
-  it('refuses a link to /proc/self/environ as a link out of the workspace', async () => {
-    const { files, problems } = await discover(['proc/*'])
-    expect(files).toEqual([])
-    expect(problems).toEqual([
-      expect.objectContaining({
-        message: expect.stringMatching(
-          /^proc\/environ is a symbolic link to \/proc\/\d+\/environ, outside/,
-        ),
-      }),
-    ])
-  })
-
   it('allows a link into the workspace that is outside the working directory', async () => {
     const cwd = path.join(workspace, 'pkg/a')
     const within = await discover(['dist/*'], undefined, { cwd, workspace })
@@ -259,6 +247,12 @@ describe('discovery publishes only regular files', () => {
       /^dangling\/app.bin is a symbolic link to \.\.\/build\/missing.bin, which does not exist/,
     ],
     [
+      'a link to /proc/self/environ',
+      'proc/*',
+      'inside',
+      /^proc\/environ leads to \/proc\/\d+\/environ, a file the kernel generates \(under \/proc or \/sys\); only regular files/,
+    ],
+    [
       'a link to /proc/self/environ, even when links may go anywhere',
       'proc/*',
       'always',
@@ -269,6 +263,12 @@ describe('discovery publishes only regular files', () => {
       '/proc/self/environ',
       'inside',
       /^\/proc\/self\/environ is a file the kernel generates/,
+    ],
+    [
+      'a link to /dev/zero',
+      'dev/*',
+      'inside',
+      /^dev\/zero leads to \/dev\/zero, a character device; only regular files are published/,
     ],
     [
       'a link to /dev/zero, even when links may go anywhere',

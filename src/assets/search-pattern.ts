@@ -151,7 +151,8 @@ function acceptsDirectories(pattern: GlobPattern): boolean {
  * Checks a link met below the pattern's base against the policy. Returns true when the walk
  * must not follow it, after saying so: an error when the pattern matches the link itself, a
  * warning when it is a directory the pattern would only have searched, nothing when a `!` line
- * leaves it out anyway.
+ * leaves it out anyway. A matched link to something that is no file at all is left to
+ * reportMatch, whose error names what it is.
  */
 function stopsAtLink(
   item: Item,
@@ -162,6 +163,12 @@ function stopsAtLink(
   const reason = refuseLink(entry.realPath, search.boundary)
   if (reason === undefined) return false
   if (how.excluded) return true
+  // A device, FIFO or /proc file is never an asset: saying so beats suggesting
+  // follow_symlinks: always, which would only lead to that error.
+  const special = entry.stats.isDirectory()
+    ? undefined
+    : describeNonRegularFile(entry.stats, entry.realPath)
+  if (how.matched && special !== undefined) return false
   const { workspace, base } = search.boundary
   const link: RefusedLink = {
     shown: shown(item, search),
