@@ -33,7 +33,7 @@ import { fileURLToPath } from 'node:url'
 import { gzipSync } from 'node:zlib'
 
 import { JOB_TOKEN, PROJECT } from '../__tests__/support/gitlab-scenario.js'
-import { GONGFENG_MAX_ATTACHMENT_BYTES } from '../src/assets/asset-size.js'
+import { GONGFENG_MAX_ATTACHMENT_BYTES } from '../src/forges/gongfeng/gongfeng-rules.js'
 import { changeFile, GIB, makeAssetSet, MIB, type AssetSet } from './bench/assets.js'
 import {
   startGitHub,

@@ -1,7 +1,7 @@
 import { createHash, type Hash } from 'node:crypto'
 
-import type { FileReadObserver, ReadTap } from '../http/types.js'
 import { hashFile } from './hash-file.js'
+import type { FileReadObserver, ReadTap } from './read-tap.js'
 
 /**
  * A file's sha256, known from the start or learnt from the bytes its upload reads.

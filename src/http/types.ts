@@ -2,18 +2,9 @@ import type { Readable } from 'node:stream'
 
 export type HttpMethod = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'
 
-/** Sees the bytes one attempt reads of a file body. */
-export interface ReadTap {
-  update(chunk: Buffer): void
-  /** Called once the attempt has read the whole file, and only then. */
-  finish(): void
-}
+import type { FileReadObserver } from '../assets/read-tap.js'
 
-/** Sees the bytes of a file body as each attempt reads them (uploads hash what they send). */
-export interface FileReadObserver {
-  /** A tap for one attempt, or undefined when nothing needs to see the bytes. */
-  tap(): ReadTap | undefined
-}
+export type { FileReadObserver, ReadTap } from '../assets/read-tap.js'
 
 /** A request body. Files are always streamed from disk (reopened on every attempt), never buffered. */
 export type RequestBody =

@@ -2,8 +2,10 @@
  * The one table of inputs. action.yml, the README inputs table, the CLI's --help, the GitLab CI
  * template and component all derive from or are checked against this list.
  */
-export type Platform = 'gitlab' | 'gongfeng' | 'github'
-export const PLATFORMS: readonly Platform[] = ['gitlab', 'gongfeng', 'github']
+import type { Platform } from '../plan/domain.js'
+
+export type { Platform } from '../plan/domain.js'
+export { PLATFORMS } from '../plan/domain.js'
 
 export type InputKind = 'string' | 'boolean' | 'enum' | 'integer' | 'list' | 'yaml' | 'secret'
 

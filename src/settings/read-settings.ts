@@ -254,7 +254,7 @@ export function readSettings(env: Environment, options: ReadSettingsOptions = {}
   let assets: AssetPattern[] = []
   const assetsRaw = readInput(env, 'assets', true)?.value
   if (assetsRaw !== undefined) {
-    const parsed = parseAssets(assetsRaw, { platform, uploadTo })
+    const parsed = parseAssets(assetsRaw)
     problems.push(...parsed.problems)
     assets = parsed.value
   }

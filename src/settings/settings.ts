@@ -1,29 +1,26 @@
-import type { Platform } from './inputs.js'
+import type {
+  AssetExistsPolicy,
+  AssetPattern,
+  ExternalLink,
+  LinkType,
+  Platform,
+  ReleaseExistsPolicy,
+  UploadTarget,
+} from '../plan/domain.js'
+
+export type {
+  AssetExistsPolicy,
+  AssetPattern,
+  ExternalLink,
+  LinkType,
+  Platform,
+  ReleaseExistsPolicy,
+  UploadTarget,
+} from '../plan/domain.js'
+export { LINK_TYPES } from '../plan/domain.js'
 
 export type TokenType = 'private' | 'job' | 'bearer'
-export type LinkType = 'other' | 'runbook' | 'image' | 'package'
-export const LINK_TYPES: readonly LinkType[] = ['other', 'runbook', 'image', 'package']
-export type ReleaseExistsPolicy = 'update' | 'skip' | 'fail'
-export type AssetExistsPolicy = 'replace' | 'skip' | 'fail'
-export type UploadTarget = 'generic_package' | 'project_uploads'
 export type MakeLatest = 'true' | 'false' | 'legacy'
-
-/** One entry of the `assets` input: a glob (or path) and how its files are published. */
-export interface AssetPattern {
-  readonly pattern: string
-  /** Upload name; only allowed when the pattern matches exactly one file. */
-  readonly name?: string
-  readonly linkType?: LinkType
-  readonly directAssetPath?: string
-}
-
-/** One entry of `asset_links`: a link to something the tool does not upload. */
-export interface ExternalLink {
-  readonly name: string
-  readonly url: string
-  readonly linkType: LinkType
-  readonly directAssetPath?: string
-}
 
 /** What the CI system tells about the run, for evidence and defaults. */
 export interface CiContext {

@@ -1,7 +1,9 @@
 import { ReleaseError } from '../errors.js'
 import type { Forge, RemoteAsset, RemoteRelease } from '../forges/forge.js'
 import type { Logger } from '../log.js'
+import { DERIVED_NAMES } from '../plan/derived-names.js'
 import { mapLimit } from './map-limit.js'
+import { requireRelease, type RunContext, type RunState } from './run-context.js'
 
 /**
  * Checks in flight at once. Each is a HEAD or two (the download path and its redirect) with no
@@ -18,6 +20,43 @@ export interface ExpectedAsset {
    * another version of it by now. A failed check of a file replaced since is not this run's.
    */
   readonly replacedSince?: () => Promise<boolean>
+}
+
+/**
+ * The verify step. A run that wrote nothing published nothing: its files were verified by the
+ * run that published them.
+ */
+export async function verifyPublished(context: RunContext, state: RunState): Promise<void> {
+  const { forge, log } = context
+  if (state.writes === 0) {
+    log.info(
+      'Nothing was published by this run; its assets were verified by the run that published them',
+    )
+    return
+  }
+  const release = requireRelease(state, 'verify the assets')
+  const sizes = new Map(context.plan.files.map((f) => [f.name, f.size]))
+  const everyAsset = state.everyAsset ?? [...state.stored.values()]
+  const expected = everyAsset
+    .filter((a) => sizes.has(a.name) || DERIVED_NAMES.includes(a.name))
+    .map((asset): ExpectedAsset => {
+      const size = sizes.get(asset.name) ?? asset.size ?? 0
+      if (!DERIVED_NAMES.includes(asset.name)) return { asset, size }
+      // In a build matrix another job may rewrite SHA256SUMS and the evidence after this one
+      // wrote them; a failed check of a file replaced since is that job's to make.
+      const replacedSince = async (): Promise<boolean> => {
+        const now = (await forge.listAssets(release, release.tagName)).find(
+          (a) => a.name === asset.name && a.stored,
+        )
+        if (now === undefined) return true
+        // A new version has a new id where the forge has ids; elsewhere only its size tells.
+        return asset.handle === undefined
+          ? now.size !== size
+          : JSON.stringify(now.handle) !== JSON.stringify(asset.handle)
+      }
+      return { asset, size, replacedSince }
+    })
+  await verifyAssets(forge, release, expected, log)
 }
 
 /**
