@@ -428,12 +428,6 @@ describe('readSettings rejects bad input, naming the input and a fix', () => {
       /at most 128/,
     ],
     [
-      'an asset name GitLab packages refuse',
-      { INPUT_ASSETS: '- path: a.zip\n  name: my app.zip' },
-      'assets',
-      /generic packages/,
-    ],
-    [
       'an asset name with a slash',
       { INPUT_ASSETS: '- path: a.zip\n  name: bin/a.zip' },
       'assets',
