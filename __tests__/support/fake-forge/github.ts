@@ -66,6 +66,8 @@ export interface FakeGitHubOptions extends Omit<FakeServerOptions, 'port'> {
   readonly rateLimit?: number
   /** Clock for timestamps and the lag; default `Date.now`. */
   readonly now?: () => Date | number
+  /** Fixed ports on 127.0.0.1 (`npm run fake-forge`); default any free port for each server. */
+  readonly ports?: { readonly api?: number; readonly uploads?: number; readonly downloads?: number }
 }
 
 export type ServerName = 'api' | 'uploads' | 'downloads'
@@ -249,14 +251,16 @@ export const startFakeGitHub = async (options: FakeGitHubOptions = {}): Promise<
     ...(options.tls === undefined ? {} : { tls: options.tls }),
     ...(options.storage === undefined ? {} : { storage: options.storage }),
   }
+  const on = (port: number | undefined): FakeServerOptions =>
+    port === undefined ? serverOptions : { ...serverOptions, port }
   const api = await startFakeServer(
     apiPersonality(enterprise ? ['api', 'uploads'] : ['api']),
-    serverOptions,
+    on(options.ports?.api),
   )
   const uploads = enterprise
     ? api
-    : await startFakeServer(apiPersonality(['uploads']), serverOptions)
-  const downloads = await startFakeServer(downloadsPersonality, serverOptions)
+    : await startFakeServer(apiPersonality(['uploads']), on(options.ports?.uploads))
+  const downloads = await startFakeServer(downloadsPersonality, on(options.ports?.downloads))
   origins.api = api.url
   origins.uploads = uploads.url
   origins.downloads = downloads.url
