@@ -1,6 +1,11 @@
 import path from 'node:path'
 
-import { createForge, credentialHeaders, credentialOrigins } from './create-forge.js'
+import {
+  createForge,
+  credentialHeaders,
+  credentialOrigins,
+  writeWindowsFor,
+} from './create-forge.js'
 import { publish } from './engine/publish.js'
 import { RecoveryWaits, sleepFor } from './engine/recovery-waits.js'
 import type { Forge } from './forges/forge.js'
@@ -32,6 +37,8 @@ export interface RunDependencies {
   readonly forge?: (settings: Settings, transport: Transport) => Forge
   readonly now?: () => Date
   readonly sleep?: (ms: number) => Promise<void>
+  /** Epoch ms for the transport's waits; tests pair it with `sleep` to run in virtual time. */
+  readonly clock?: () => number
 }
 
 /** The SPEC's six steps, in order, one log group each. */
@@ -43,7 +50,7 @@ export async function run(deps: RunDependencies): Promise<RunResult> {
   // ::add-mask::, which would itself put them on stdout.
   for (const name of TOKEN_VARIABLES) registerSecret(runtime.env[name])
   const settings = await log.group('Reading inputs', () => Promise.resolve(readInputs(runtime)))
-  const transport = openTransport(settings, runtime, sleep)
+  const transport = openTransport(settings, runtime, sleep, deps.clock)
   try {
     const forge = deps.forge?.(settings, transport) ?? createForge(settings, transport, log)
     // 2. Assets and the plan, every input problem found before any request.
@@ -99,6 +106,7 @@ function openTransport(
   settings: Settings,
   runtime: Runtime,
   sleep: (ms: number) => Promise<void>,
+  now: (() => number) | undefined,
 ): Transport {
   const log = runtime.log
   return createTransport({
@@ -112,6 +120,14 @@ function openTransport(
     userAgent: `forge-release/${VERSION}`,
     connections: Math.max(8, settings.maxParallelUploads * 2),
     sleep,
+    ...(now === undefined ? {} : { now }),
+    writeWindows: writeWindowsFor(settings),
+    onPace: (message, waitMs) => {
+      // Short waits are routine pacing; a long one deserves a line of its own.
+      const line = `Waiting ${(waitMs / 1000).toFixed(1)} s before the next request: ${message}`
+      if (waitMs >= 1000) log.info(line)
+      else log.debug(line)
+    },
     onRetry: ({ label, attempt, delayMs, reason }) =>
       log.warn(
         `Retrying ${label} in ${(delayMs / 1000).toFixed(1)} s (attempt ${attempt + 1}): ${reason}`,

@@ -247,6 +247,15 @@ export const INPUTS = [
     description: 'How many files are uploaded at once.',
   },
   {
+    name: 'max_writes_per_minute',
+    kind: 'integer',
+    default: '0',
+    min: 0,
+    max: 100000,
+    description:
+      "Pace for requests that create content. `0` keeps to the forge's documented limit (GitHub: 80 a minute and 500 an hour, its secondary rate limit; the other forges announce theirs in headers, which are always followed). A number sets the limit per minute instead, for a server configured otherwise (GitHub Enterprise Server).",
+  },
+  {
     name: 'retries',
     kind: 'integer',
     default: '5',

@@ -333,6 +333,7 @@ export function readSettings(env: Environment, options: ReadSettingsOptions = {}
     ),
     dryRun: readBoolean('dry_run'),
     maxParallelUploads: readInteger('max_parallel_uploads'),
+    maxWritesPerMinute: readInteger('max_writes_per_minute'),
     retries: readInteger('retries'),
     timeoutSeconds: readInteger('timeout_seconds'),
     ...optional(

@@ -72,6 +72,8 @@ export interface Settings {
   readonly caFile?: string
   readonly dryRun: boolean
   readonly maxParallelUploads: number
+  /** 0: the forge's documented write limits. */
+  readonly maxWritesPerMinute: number
   readonly retries: number
   readonly timeoutSeconds: number
   readonly outputsFile?: string
