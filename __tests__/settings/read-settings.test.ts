@@ -823,6 +823,31 @@ describe('readSettings reads inputs from two variable names', () => {
       'INPUT_FILES is set but names no forge-release input; it is ignored.',
     ])
   })
+
+  it('lets a value equal to the default give way to the other variable', () => {
+    // The GitHub runner fills in action.yml defaults and the GitLab component its typed
+    // defaults: such a value means "left alone", so a CI/CD variable still decides.
+    const settings = readSettings({
+      ...BASE,
+      INPUT_DRY_RUN: 'false',
+      FORGE_RELEASE_DRY_RUN: 'true',
+      INPUT_IF_RELEASE_EXISTS: ' update ',
+      FORGE_RELEASE_IF_RELEASE_EXISTS: 'skip',
+      INPUT_MAX_PARALLEL_UPLOADS: '4',
+      FORGE_RELEASE_MAX_PARALLEL_UPLOADS: '8',
+    })
+    expect(settings).toMatchObject({ dryRun: true, ifReleaseExists: 'skip', maxParallelUploads: 8 })
+  })
+
+  it('keeps INPUT_<NAME> when it differs from the default, and the default when nothing else is given', () => {
+    expect(
+      readSettings({ ...BASE, INPUT_DRY_RUN: 'true', FORGE_RELEASE_DRY_RUN: 'false' }).dryRun,
+    ).toBe(true)
+    expect(readSettings({ ...BASE, INPUT_DRY_RUN: 'false' }).dryRun).toBe(false)
+    expect(
+      readSettings({ ...BASE, FORGE_RELEASE_DRY_RUN: 'false', INPUT_DRY_RUN: '' }).dryRun,
+    ).toBe(false)
+  })
 })
 
 describe('readSettings handles milestones', () => {
