@@ -57,6 +57,7 @@ export async function run(deps: RunDependencies): Promise<RunResult> {
   const settings = await log.group('Reading inputs', () => {
     const result = readSettings(runtime.env, { cwd: runtime.cwd })
     registerSecret(result.token)
+    for (const notice of result.notices) log.info(notice)
     for (const warning of result.warnings) log.warn(warning)
     log.info(
       `Publishing ${result.tagName} to ${result.platform} project ${result.project} (${result.apiUrl})`,

@@ -561,7 +561,7 @@ describe('readSettings rejects bad input, naming the input and a fix', () => {
     ],
     [
       'an api_url that names no forge outside CI',
-      { INPUT_API_URL: 'https://code.example.com/api/v3' },
+      { INPUT_API_URL: 'https://code.example.com/custom' },
       'platform',
       /cannot tell/,
     ],
@@ -667,12 +667,26 @@ describe('readSettings chooses the platform', () => {
     expect(readSettings(env).platform).toBe(platform)
   })
 
-  it('asks for platform when GitLab CI points api_url at an /api/v3 server', () => {
-    const env = {
+  it('publishes to Gongfeng when GitLab CI points api_url at an /api/v3 server, and says so', () => {
+    const settings = readSettings({
       ...fixture('gitlab-ci-tag-pipeline'),
       INPUT_API_URL: 'https://code.example.com/api/v3',
-    }
-    expect(problemsOf(env).map((p) => p.input)).toEqual(['platform'])
+      INPUT_PROJECT: 'group/app',
+      INPUT_TOKEN: 'gongfeng-token',
+    })
+    expect(settings).toMatchObject({ platform: 'gongfeng', tokenType: 'private' })
+    expect(settings.notices).toEqual([
+      'api_url https://code.example.com/api/v3 ends with /api/v3, which GitLab no longer serves: publishing to Gongfeng. For GitHub Enterprise Server, set platform: github.',
+    ])
+  })
+
+  it('says nothing about the guess when platform is given', () => {
+    const settings = readSettings({
+      ...BASE,
+      INPUT_PLATFORM: 'gongfeng',
+      INPUT_API_URL: 'https://code.example.com/api/v3',
+    })
+    expect(settings).toMatchObject({ platform: 'gongfeng', notices: [] })
   })
 })
 

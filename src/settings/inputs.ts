@@ -29,7 +29,7 @@ export const INPUTS = [
     values: ['auto', 'gitlab', 'gongfeng', 'github'],
     default: 'auto',
     description:
-      'Forge to publish to. `auto` detects it from the CI environment (GITLAB_CI, GITHUB_ACTIONS) and from `api_url`.',
+      'Forge to publish to. `auto` detects it from `api_url` (`/api/v4`: GitLab; `/api/v3`: Gongfeng, or GitHub Enterprise Server under GitHub Actions) and from the CI environment (GITLAB_CI, GITHUB_ACTIONS).',
   },
   {
     name: 'api_url',

@@ -52,11 +52,13 @@ const PLATFORM_NAMES: Readonly<Record<Platform, string>> = {
  * reads only `env` and never the file system, so it behaves the same under every runtime.
  * Every problem is collected; if there is any, one InputErrors holding all of them is thrown.
  * Non-fatal findings (inputs that do not apply to the platform, derived values) go to
- * `settings.warnings`. Nothing is logged and the token is never put into a message.
+ * `settings.warnings`, what the reader concluded on its own (a detected platform) to
+ * `settings.notices`. Nothing is logged and the token is never put into a message.
  */
 export function readSettings(env: Environment, options: ReadSettingsOptions = {}): Settings {
   const problems: ReleaseError[] = []
   const warnings: string[] = []
+  const notices: string[] = []
   const fail = (input: string, message: string, hint: string): void => {
     problems.push(inputError(input, message, hint))
   }
@@ -117,8 +119,12 @@ export function readSettings(env: Environment, options: ReadSettingsOptions = {}
     (apiUrlGiven === undefined || explicitApiUrl !== undefined)
   ) {
     const detection = detectPlatform(explicitApiUrl, system)
-    if ('platform' in detection) platform = detection.platform
-    else fail('platform', detection.problem, detection.hint)
+    if ('platform' in detection) {
+      platform = detection.platform
+      if (detection.notice !== undefined) notices.push(detection.notice)
+    } else {
+      fail('platform', detection.problem, detection.hint)
+    }
   }
 
   let apiUrl = explicitApiUrl
@@ -346,6 +352,7 @@ export function readSettings(env: Environment, options: ReadSettingsOptions = {}
       '.',
     ci: readCiContext(env, system),
     warnings,
+    notices,
   }
 
   if (tokenType === 'job' && platform === 'gitlab' && uploadTo === 'project_uploads') {
