@@ -830,14 +830,6 @@ describe('readSettings reads inputs from two variable names', () => {
     expect(settings).toMatchObject({ name: 'v1.0.0', tagName: 'v1.0.0', refGivenExplicitly: false })
   })
 
-  it('warns about variables that name no input', () => {
-    const settings = readSettings({ ...BASE, FORGE_RELEASE_TAG: 'v1', INPUT_FILES: 'x' })
-    expect(settings.warnings).toEqual([
-      'FORGE_RELEASE_TAG is set but names no forge-release input; it is ignored.',
-      'INPUT_FILES is set but names no forge-release input; it is ignored.',
-    ])
-  })
-
   it('lets a value equal to the default give way to the other variable', () => {
     // The GitHub runner fills in action.yml defaults and the GitLab component its typed
     // defaults: such a value means "left alone", so a CI/CD variable still decides.

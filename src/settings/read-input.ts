@@ -63,25 +63,3 @@ export function readInput(
 export function isDefaultValue(name: string, value: string): boolean {
   return DEFAULTS.get(name) === value.trim()
 }
-
-const KNOWN = new Set<string>(INPUTS.map((input) => input.name.toUpperCase()))
-/**
- * FORGE_RELEASE_* variables that are settings of the tool's surroundings, not inputs: the
- * runtimes' debug switch and the GitLab CI template's way of choosing the tool's version.
- */
-const NOT_INPUTS = new Set(['FORGE_RELEASE_DEBUG', 'FORGE_RELEASE_PACKAGE', 'FORGE_RELEASE_SCRIPT'])
-
-/** `INPUT_*` / `FORGE_RELEASE_*` variables that name no input (typos, removed inputs). */
-export function findUnknownInputVariables(env: Environment): string[] {
-  return Object.keys(env)
-    .filter((key) => {
-      const prefix = [INPUT_PREFIX, VARIABLE_PREFIX].find((p) => key.startsWith(p))
-      return (
-        prefix !== undefined &&
-        env[key] !== undefined &&
-        !NOT_INPUTS.has(key) &&
-        !KNOWN.has(key.slice(prefix.length))
-      )
-    })
-    .sort()
-}

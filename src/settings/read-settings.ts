@@ -12,7 +12,9 @@ import { GITHUB_API_URL, GONGFENG_API_URL, detectPlatform } from './detect-platf
 import { INPUTS, type InputName, type Platform } from './inputs.js'
 import { parseAssetLinks, parseAssets } from './parse-asset-inputs.js'
 import { parseReleasedAt } from './parse-released-at.js'
-import { findUnknownInputVariables, readInput, type Environment } from './read-input.js'
+import { applyAliases } from './apply-aliases.js'
+import { findUnknownInputs } from './find-unknown-inputs.js'
+import { readInput, type Environment } from './read-input.js'
 import type { AssetPattern, ExternalLink, Settings, TokenType } from './settings.js'
 
 export interface ReadSettingsOptions {
@@ -51,14 +53,19 @@ const PLATFORM_NAMES: Readonly<Record<Platform, string>> = {
  * Turns the environment (inputs and CI variables) into one validated Settings object. Pure: it
  * reads only `env` and never the file system, so it behaves the same under every runtime.
  * Every problem is collected; if there is any, one InputErrors holding all of them is thrown.
- * Non-fatal findings (inputs that do not apply to the platform, derived values) go to
- * `settings.warnings`, what the reader concluded on its own (a detected platform) to
- * `settings.notices`. Nothing is logged and the token is never put into a message.
+ * An input variable that names no input is one of them. Non-fatal findings (inputs that do
+ * not apply to the platform, derived values) go to `settings.warnings`, what the reader
+ * concluded (an alias read, a detected platform) to `settings.notices`. Nothing is logged and
+ * the token is never put into a message.
  */
-export function readSettings(env: Environment, options: ReadSettingsOptions = {}): Settings {
-  const problems: ReleaseError[] = []
+export function readSettings(raw: Environment, options: ReadSettingsOptions = {}): Settings {
+  // Unknown names first: a mistyped input is the likely cause of whatever else is missing.
+  const problems: ReleaseError[] = findUnknownInputs(raw)
+  const aliased = applyAliases(raw)
+  problems.push(...aliased.problems)
+  const env = aliased.env
+  const notices = aliased.notices
   const warnings: string[] = []
-  const notices: string[] = []
   const fail = (input: string, message: string, hint: string): void => {
     problems.push(inputError(input, message, hint))
   }
@@ -363,9 +370,6 @@ export function readSettings(env: Environment, options: ReadSettingsOptions = {}
     )
   }
   if (platform !== undefined) warnings.push(...inapplicableInputs(env, platform))
-  for (const variable of findUnknownInputVariables(env)) {
-    warnings.push(`${variable} is set but names no forge-release input; it is ignored.`)
-  }
 
   const { platform: p, apiUrl: a, project: pr, token: t, tagName: tg, name: n } = settings
   if (
