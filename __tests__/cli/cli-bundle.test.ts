@@ -152,7 +152,12 @@ describe('forge-release by hand (the bundle as a process)', () => {
   })
 
   it.each([
-    [['--tag', 'v1'], 'unknown flag --tag (did you mean --tag_name?)'],
+    [['--tagg', 'v1'], 'unknown flag --tagg (did you mean --tag_name?)'],
+    [['--file', 'dist/*'], 'unknown flag --file (did you mean --assets?)'],
+    [
+      ['--files', 'dist/*', '--assets', 'out/*'],
+      '--files and --assets both set the input assets; give only --assets',
+    ],
     [['--tag_name'], '--tag_name needs a value'],
     [
       ['--tag_name', '--dry_run'],

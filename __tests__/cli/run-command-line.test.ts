@@ -190,7 +190,7 @@ describe('forge-release on the command line', () => {
   })
 
   it.each([
-    [['--tag', 'v1'], '--tag'],
+    [['--tagg', 'v1'], '--tagg (did you mean --tag_name?)'],
     [['--tag_name'], '--tag_name'],
     [['--dry_run', 'false'], '"false"'],
   ])(
