@@ -27,7 +27,7 @@ const files = {
 interface JsonResult {
   readonly release_url: string
   readonly tag_name: string
-  readonly created: string
+  readonly created: boolean
   readonly assets: { name: string; size: number; sha256: string }[]
 }
 
@@ -86,10 +86,11 @@ describe('forge-release by hand (the bundle as a process)', () => {
       ])
       expect(result.stderr).not.toContain('ERROR')
       expect(result.exitCode).toBe(0)
-      const json = JSON.parse(result.stdout) as JsonResult & { release_id: string }
+      const json = JSON.parse(result.stdout) as JsonResult & { release_id: unknown }
       expect(json.tag_name).toBe('v1.2.0')
-      expect(json.created).toBe('true')
-      expect(json.release_id).not.toBe('')
+      expect(json.created).toBe(true)
+      const [published] = scenario.github.state.releasesOf(REPOSITORY)
+      expect(json.release_id).toBe(published?.id)
       expect(json.assets.map((a) => a.name)).toEqual(
         expect.arrayContaining(['app-linux.tar.gz', 'app-mac.zip']),
       )

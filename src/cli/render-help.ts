@@ -59,7 +59,10 @@ export function renderHelp(options: HelpOptions): string {
   lines.push(
     '',
     'Flags:',
-    ...term('--json', 'Print the result as JSON on stdout (logs go to stderr).'),
+    ...term(
+      '--json',
+      'Print the result as JSON on stdout (logs go to stderr): created is true or false, release_id a number, assets an array, and an output without a value is null.',
+    ),
     ...term('--version', 'Print the version.'),
     ...term('-h, --help', 'Print this help.'),
     '',

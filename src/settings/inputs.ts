@@ -601,16 +601,28 @@ export const NO_COUNTERPART: readonly NoCounterpartSpec[] = [
   { name: 'debug', tools: ['release-cli'], hint: 'Set the variable FORGE_RELEASE_DEBUG=true.' },
 ]
 
+export interface OutputSpec {
+  readonly name: string
+  readonly description: string
+  /**
+   * What the value is, for `--json`. Step outputs and the dotenv report carry text whatever
+   * the type, since those channels take only strings.
+   */
+  readonly type?: 'boolean' | 'number' | 'json'
+}
+
 export const OUTPUTS = [
   { name: 'release_url', description: "The release's web page." },
   { name: 'tag_name', description: 'The released tag.' },
   { name: 'commit_sha', description: 'The commit the tag points at.' },
   {
     name: 'created',
+    type: 'boolean',
     description: '`true` when this run created the release, `false` when it updated or skipped it.',
   },
   {
     name: 'assets',
+    type: 'json',
     description: 'JSON array of `{name, url, direct_asset_url, link_type, size, sha256}`.',
   },
   {
@@ -624,8 +636,8 @@ export const OUTPUTS = [
       "sha256 of the evidence: the server's where it collected one, else the local file's.",
   },
   { name: 'checksums_url', description: 'URL of the `SHA256SUMS` asset.' },
-  { name: 'release_id', description: 'GitHub only: the release id.' },
+  { name: 'release_id', type: 'number', description: 'GitHub only: the release id.' },
   { name: 'upload_url', description: "GitHub only: the release's asset upload URL." },
-] as const
+] as const satisfies readonly OutputSpec[]
 
 export type OutputName = (typeof OUTPUTS)[number]['name']
