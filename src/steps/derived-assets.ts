@@ -18,6 +18,7 @@ import type { CiContext } from '../settings/settings.js'
 import { CHECKSUMS_NAME, DERIVED_NAMES, EVIDENCE_NAME } from './derived-names.js'
 import { addShasFromChecksums, hashRemoteAsset, readRemoteText } from './read-remote.js'
 import { toUploadFile } from './upload-assets.js'
+import { plural } from '../plural.js'
 
 /** Rounds of read, compare, write before giving up on a release other jobs keep changing. */
 const MAX_ROUNDS = 8
@@ -87,7 +88,7 @@ export async function publishDerivedAssets(options: DerivedOptions): Promise<Der
         await writeFile(file, text)
         if (checksumsAsset === undefined || !(await holdsText(forge, checksumsAsset, text))) {
           log.info(
-            `${checksumsAsset === undefined ? 'Uploading' : 'Updating'} ${CHECKSUMS_NAME} (${files.length} files)`,
+            `${checksumsAsset === undefined ? 'Uploading' : 'Updating'} ${CHECKSUMS_NAME} (${plural(files.length, 'file')})`,
           )
           checksumsAsset = await storeText(
             forge,

@@ -468,7 +468,7 @@ describe('GitHubForge: dry-run descriptions', () => {
       `POST ${gh.apiUrl}/repos/${REPO}/releases (draft, tag v1.0.0)`,
     ])
     expect(forge.describe({ kind: 'upload', file })).toEqual([
-      `POST ${gh.apiUrl}/repos/${REPO}/releases/<new draft>/assets?name=my.app.zip (1 bytes)`,
+      `POST ${gh.apiUrl}/repos/${REPO}/releases/<new draft>/assets?name=my.app.zip (1 byte)`,
     ])
     expect(forge.describe({ kind: 'publish-release' })).toEqual([
       `PATCH ${gh.apiUrl}/repos/${REPO}/releases/<new draft> (draft: false)`,

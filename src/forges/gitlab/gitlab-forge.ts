@@ -31,6 +31,7 @@ import type {
   GitLabUpload,
   GitLabVersion,
 } from './wire.js'
+import { plural } from '../../plural.js'
 
 const PER_PAGE = 100
 /** Sends of one package file whose outcome stayed unknown, each after a read found nothing. */
@@ -551,15 +552,17 @@ export class GitLabForge implements Forge {
     switch (operation.kind) {
       case 'create-release':
         return [
-          `POST ${this.projectPath}/releases (tag ${operation.fields.tagName}, ${operation.links.length} links)`,
+          `POST ${this.projectPath}/releases (tag ${operation.fields.tagName}, ${plural(operation.links.length, 'link')})`,
         ]
       case 'update-release':
         return [`PUT ${this.releaseUrl(operation.fields.tagName)}`]
       case 'upload':
         return this.options.uploadTo === 'generic_package'
-          ? [`PUT ${this.packageFileUrl(operation.file.name)} (${operation.file.size} bytes)`]
+          ? [
+              `PUT ${this.packageFileUrl(operation.file.name)} (${plural(operation.file.size, 'byte')})`,
+            ]
           : [
-              `POST ${this.projectPath}/uploads (${operation.file.name}, ${operation.file.size} bytes)`,
+              `POST ${this.projectPath}/uploads (${operation.file.name}, ${plural(operation.file.size, 'byte')})`,
             ]
       case 'delete-asset':
         return [`DELETE ${this.projectPath}/packages/…/package_files/… (${operation.asset.name})`]

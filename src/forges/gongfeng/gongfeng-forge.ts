@@ -28,6 +28,7 @@ import {
   translateUploadError,
 } from './translate-error.js'
 import type { GongfengAttachment, GongfengProject, GongfengRelease, GongfengTag } from './wire.js'
+import { plural } from '../../plural.js'
 
 /** Attempts at storing one attachment when the outcome was unknown or another job got there first. */
 const UPLOAD_ATTEMPTS = 4
@@ -345,7 +346,7 @@ export class GongfengForge implements Forge {
           ...(operation.replacing === undefined
             ? []
             : [`DELETE ${this.attachmentUrl(tag, operation.replacing.name)}`]),
-          `POST ${this.attachmentsUrl(tag)} (${operation.file.name}, ${operation.file.size} bytes)`,
+          `POST ${this.attachmentsUrl(tag)} (${operation.file.name}, ${plural(operation.file.size, 'byte')})`,
         ]
       case 'delete-asset':
         return [`DELETE ${operation.asset.url}`]
