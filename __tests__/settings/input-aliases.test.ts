@@ -341,3 +341,17 @@ describe('convertAliasValue', () => {
     },
   )
 })
+
+describe('readSettings warns where an alias means a little less than in its tool', () => {
+  it('says generate_notes does nothing next to a description, as softprops users expect notes', () => {
+    const settings = readSettings({
+      ...GITHUB,
+      INPUT_GENERATE_RELEASE_NOTES: 'true',
+      INPUT_BODY: 'Highlights',
+    })
+    expect(settings.warnings).toEqual([
+      'generate_notes has no effect: a description is given, and GitHub writes release notes only for a release without one. Remove description (or description_file) to get them.',
+    ])
+    expect(readSettings({ ...GITHUB, INPUT_GENERATE_NOTES: 'true' }).warnings).toEqual([])
+  })
+})

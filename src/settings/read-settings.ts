@@ -370,6 +370,9 @@ export function readSettings(raw: Environment, options: ReadSettingsOptions = {}
     )
   }
   if (platform !== undefined) warnings.push(...inapplicableInputs(env, platform))
+  warnings.push(
+    ...unusedNotesWarning(platform, settings.generateNotes, settings.description, descriptionFile),
+  )
 
   const { platform: p, apiUrl: a, project: pr, token: t, tagName: tg, name: n } = settings
   if (
@@ -612,6 +615,24 @@ function readList(
 function derivePackageVersion(tag: string): string {
   const version = tag.replace(/[^\w+.-]+/g, '-').replace(/\.{2,}/g, '.')
   return PACKAGE_VERSION.test(version) ? version : 'release'
+}
+
+/**
+ * generate_notes next to a description does nothing: GitHub writes notes only for a release
+ * without one. softprops/action-gh-release and ncipollo/release-action put the body above the
+ * notes, so their users would miss the notes without a word.
+ */
+function unusedNotesWarning(
+  platform: Platform | undefined,
+  generateNotes: boolean,
+  description: string | undefined,
+  descriptionFile: string | undefined,
+): string[] {
+  if (platform !== 'github' || !generateNotes) return []
+  if (description === undefined && descriptionFile === undefined) return []
+  return [
+    'generate_notes has no effect: a description is given, and GitHub writes release notes only for a release without one. Remove description (or description_file) to get them.',
+  ]
 }
 
 /** Warnings for inputs given a non-default value that the chosen platform ignores. */
