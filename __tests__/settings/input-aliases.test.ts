@@ -152,9 +152,12 @@ describe('readSettings reads the input names of other release tools', () => {
     ])
   })
 
-  it('treats skipIfReleaseExists: false as not given', () => {
+  it('treats skipIfReleaseExists: false as not given, and says so', () => {
     const settings = readSettings({ ...BASE, INPUT_SKIPIFRELEASEEXISTS: 'false' })
     expect(settings.ifReleaseExists).toBe('update')
+    expect(settings.notices).toEqual([
+      "Input 'skipIfReleaseExists' (ncipollo/release-action) is false, which is the same as not giving it.",
+    ])
   })
 
   it('lets an alias win over its input left at the default, as the GitHub runner fills it in', () => {

@@ -58,14 +58,14 @@ export function applyAliases(env: Environment): AliasesApplied {
       problems.push(inputError(first.alias.name, converted.problem, converted.hint))
       continue
     }
+    const named = `Input '${first.alias.name}' (${toolTitles(first.alias.tools)})`
+    if (converted.value === undefined) {
+      notices.push(`${named} is ${first.value.trim()}, which is the same as not giving it.`)
+      continue
+    }
     const shown =
-      first.alias.value.kind === 'boolean'
-        ? `${input.name}: ${converted.value ?? 'its default'}`
-        : input.name
-    notices.push(
-      `Input '${first.alias.name}' (${toolTitles(first.alias.tools)}) is read as ${shown}.`,
-    )
-    if (converted.value === undefined) continue
+      first.alias.value.kind === 'boolean' ? `${input.name}: ${converted.value}` : input.name
+    notices.push(`${named} is read as ${shown}.`)
     const [inputVariable, variable] = inputVariables(input.name)
     result[inputVariable] = converted.value
     delete result[variable]
