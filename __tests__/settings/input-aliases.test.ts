@@ -358,3 +358,24 @@ describe('readSettings warns where an alias means a little less than in its tool
     expect(readSettings({ ...GITHUB, INPUT_GENERATE_NOTES: 'true' }).warnings).toEqual([])
   })
 })
+
+describe('readSettings warns about a description that names a file', () => {
+  // release-cli and the release: keyword read a file when description is its path.
+  test.each([
+    ['./CHANGELOG.md', true],
+    ['docs/notes.markdown', true],
+    ['RELEASE.txt', true],
+    ['See CHANGELOG.md', false],
+    ['## Changes\n- CHANGELOG.md', false],
+    ['v1.0', false],
+  ])('%j: %s', (description, warned) => {
+    const settings = readSettings({ ...BASE, INPUT_DESCRIPTION: description })
+    expect(settings.warnings).toEqual(
+      warned
+        ? [
+            `description is ${JSON.stringify(description)}, which is used as the text of the release notes. To use the file's content, give it as description_file.`,
+          ]
+        : [],
+    )
+  })
+})

@@ -372,6 +372,7 @@ export function readSettings(raw: Environment, options: ReadSettingsOptions = {}
   if (platform !== undefined) warnings.push(...inapplicableInputs(env, platform))
   warnings.push(
     ...unusedNotesWarning(platform, settings.generateNotes, settings.description, descriptionFile),
+    ...descriptionPathWarning(description),
   )
 
   const { platform: p, apiUrl: a, project: pr, token: t, tagName: tg, name: n } = settings
@@ -632,6 +633,18 @@ function unusedNotesWarning(
   if (description === undefined && descriptionFile === undefined) return []
   return [
     'generate_notes has no effect: a description is given, and GitHub writes release notes only for a release without one. Remove description (or description_file) to get them.',
+  ]
+}
+
+/**
+ * release-cli and the `release:` keyword of .gitlab-ci.yml read a file when `description` is
+ * the path of one; here it is the text itself. A description that is nothing but a file name
+ * was meant as a file, so it gets a warning rather than becoming the release notes silently.
+ */
+function descriptionPathWarning(description: string | undefined): string[] {
+  if (description === undefined || !/^[^\s]+\.(md|markdown|txt)$/i.test(description)) return []
+  return [
+    `description is ${quote(description)}, which is used as the text of the release notes. To use the file's content, give it as description_file.`,
   ]
 }
 
