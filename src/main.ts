@@ -17,6 +17,7 @@ import { readSettings } from './settings/read-settings.js'
 import type { Settings } from './settings/settings.js'
 import { applyStoredNames, preparePlan } from './steps/prepare-plan.js'
 import { reportResult, type RunResult } from './steps/report.js'
+import { plural } from './plural.js'
 
 export const VERSION = '0.1.0'
 
@@ -60,8 +61,8 @@ export async function run(deps: RunDependencies): Promise<RunResult> {
         (name) => forge.storedName(name),
         log,
       )
-      log.info(`${result.files.length} file${result.files.length === 1 ? '' : 's'} to publish`)
-      for (const file of result.files) log.info(`  ${file.name}  ${file.size} bytes`)
+      log.info(`${plural(result.files.length, 'file')} to publish`)
+      for (const file of result.files) log.info(`  ${file.name}  ${plural(file.size, 'byte')}`)
       return result
     })
     // 3–5. Tag and release, files and links, evidence: one step list, one executor.
@@ -95,6 +96,7 @@ export async function run(deps: RunDependencies): Promise<RunResult> {
 function readInputs(runtime: Runtime): Settings {
   const settings = readSettings(runtime.env, { cwd: runtime.cwd })
   registerSecret(settings.token)
+  for (const notice of settings.notices) runtime.log.info(notice)
   for (const warning of settings.warnings) runtime.log.warn(warning)
   runtime.log.info(
     `Publishing ${settings.tagName} to ${settings.platform} project ${settings.project} (${settings.apiUrl})`,

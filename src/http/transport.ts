@@ -33,6 +33,7 @@ import type {
   Transport,
   TransportOptions,
 } from './types.js'
+import { plural } from '../plural.js'
 
 const DEFAULT_CONNECTIONS = 16
 const MAX_REDIRECTS = 5
@@ -167,7 +168,7 @@ export function createTransport(options: TransportOptions): Transport {
         })
         if (hop === 0) await pacer.beforeRequest(request.method)
         stats.requests += 1
-        const size = prepared === undefined ? '' : ` (${prepared.length} bytes)`
+        const size = prepared === undefined ? '' : ` (${plural(prepared.length, 'byte')})`
         debug(`${request.method} ${sanitizeUrl(url)}${size}`)
         const response = await dispatcher.request({
           origin: url.origin,
