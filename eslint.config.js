@@ -1,20 +1,90 @@
 import js from '@eslint/js'
 import tseslint from 'typescript-eslint'
 
-const pureLayers = ['src/settings/**', 'src/plan/**', 'src/assets/**']
-const noRuntimeImports = {
-  patterns: [
-    {
-      group: ['@actions/*'],
-      message: 'Only src/runtime and src/forges/github may use @actions/*.',
-    },
-    { group: ['**/runtime/**', '../runtime/*'], message: 'Pure layers do not depend on a runtime.' },
-    { group: ['**/forges/**', '../forges/*'], message: 'Pure layers do not depend on a forge.' },
-  ],
+// The layering of STYLE.md ("The shape"), one rule per layer: what each may not import.
+const layer = (names, message) => ({
+  group: names.flatMap((n) => [`**/${n}/**`, `../${n}/*`, `./${n}/*`]),
+  message,
+})
+const actionsOnlyWhereAllowed = {
+  group: ['@actions/*', '!@actions/glob'],
+  message:
+    'Only src/runtime, src/forges/github and asset discovery (@actions/glob) may use @actions/*.',
 }
+const layers = [
+  {
+    files: ['src/settings/**', 'src/plan/**', 'src/assets/**'],
+    patterns: [
+      actionsOnlyWhereAllowed,
+      layer(
+        ['runtime', 'forges', 'http', 'engine'],
+        'settings, plan and assets are pure: no runtime, forge, http or engine.',
+      ),
+    ],
+  },
+  {
+    files: ['src/forges/**'],
+    ignores: ['src/forges/github/**'],
+    patterns: [
+      {
+        group: ['@actions/*'],
+        message: 'Only src/runtime and src/forges/github may use @actions/*.',
+      },
+      layer(
+        ['settings', 'runtime', 'engine'],
+        'Adapters get a plan, never inputs, a runtime or the engine.',
+      ),
+    ],
+  },
+  {
+    files: ['src/forges/github/**'],
+    patterns: [
+      layer(
+        ['settings', 'runtime', 'engine'],
+        'Adapters get a plan, never inputs, a runtime or the engine.',
+      ),
+    ],
+  },
+  {
+    files: ['src/http/**'],
+    patterns: [
+      {
+        group: ['@actions/*'],
+        message: 'Only src/runtime and src/forges/github may use @actions/*.',
+      },
+      layer(
+        ['forges', 'settings', 'runtime', 'engine', 'plan'],
+        'The transport names no forge and knows no inputs.',
+      ),
+    ],
+  },
+  {
+    files: ['src/engine/**'],
+    patterns: [
+      {
+        group: ['@actions/*'],
+        message: 'Only src/runtime and src/forges/github may use @actions/*.',
+      },
+      layer(
+        ['runtime', 'forges/*/**'],
+        'The engine speaks to forges through forge.ts only, and to no runtime.',
+      ),
+    ],
+  },
+]
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'coverage/**', 'node_modules/**', '.demo/**', '.bench/**', '*.config.js', '**/*.mjs'] },
+  {
+    ignores: [
+      'dist/**',
+      'coverage/**',
+      'node_modules/**',
+      '.demo/**',
+      '.bench/**',
+      '*.config.js',
+      '**/*.mjs',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
@@ -24,18 +94,30 @@ export default tseslint.config(
     rules: {
       '@typescript-eslint/no-floating-promises': 'error',
       '@typescript-eslint/no-explicit-any': 'error',
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
+      ],
       'no-console': 'error',
     },
   },
-  { files: pureLayers, rules: { 'no-restricted-imports': ['error', noRuntimeImports] } },
+  ...layers.map(({ patterns, ...where }) => ({
+    ...where,
+    rules: { 'no-restricted-imports': ['error', { patterns }] },
+  })),
   {
-    files: ['src/forges/**', 'src/http/**', 'src/evidence/**', 'src/main.ts'],
-    ignores: ['src/forges/github/**'],
+    files: ['src/evidence/**', 'src/main.ts'],
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: [{ group: ['@actions/*'], message: 'Only src/runtime and src/forges/github may use @actions/*.' }] },
+        {
+          patterns: [
+            {
+              group: ['@actions/*'],
+              message: 'Only src/runtime and src/forges/github may use @actions/*.',
+            },
+          ],
+        },
       ],
     },
   },

@@ -34,7 +34,7 @@ describe('the engine', () => {
     const result = await runInProcess(env, await workspace(), { forge })
     expect(result.exitCode).toBe(0)
     expect(forge.writes()[0]).toBe('createRelease v1.0.0 links=0')
-    expect(forge.writes()).toContain('upsertLink one.bin')
+    expect(forge.writes()).toContain('createLink one.bin')
   })
 
   it('adds its links to a release another job created during the run', async () => {
@@ -47,12 +47,9 @@ describe('the engine', () => {
   it('creates a draft, uploads, verifies, then publishes where the forge drafts first', async () => {
     const forge = new MemoryForge({
       platform: 'github',
-      capabilities: {
-        separateLinks: false,
-        releaseBeforeUpload: true,
-        draftUntilPublished: true,
-        serverEvidence: false,
-      },
+      links: false,
+      drafts: true,
+      serverEvidence: false,
     })
     const result = await runInProcess(baseEnv, await workspace(), { forge })
     expect(result.exitCode).toBe(0)
@@ -69,12 +66,9 @@ describe('the engine', () => {
   it('leaves the draft unpublished when draft is asked for', async () => {
     const forge = new MemoryForge({
       platform: 'github',
-      capabilities: {
-        separateLinks: false,
-        releaseBeforeUpload: true,
-        draftUntilPublished: true,
-        serverEvidence: false,
-      },
+      links: false,
+      drafts: true,
+      serverEvidence: false,
     })
     const result = await runInProcess(
       {

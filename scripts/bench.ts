@@ -17,9 +17,9 @@
  * Options: --repeat N (runs of forge-release and raw transfer per scenario, median reported;
  * default 3), --peer-repeat N (default 1), --forges gitlab,gongfeng,github, --no-peers,
  * --no-link (skips 1n and 2n),
- * --quick (small files, for trying the bench itself), --update-readme (writes the table into
- * README.md between the bench markers), --readme-only (puts the last run's .bench/results.md there,
- * measuring nothing).
+ * --quick (small files, for trying the bench itself), --update-docs (writes the tables into
+ * docs/benchmarks.md between the bench markers), --docs-only (puts the last run's .bench/results.md
+ * there, measuring nothing). --update-readme and --readme-only are their former names.
  *
  * Writes .bench/results.json (every run) and .bench/results.md (the tables).
  */
@@ -33,7 +33,7 @@ import { fileURLToPath } from 'node:url'
 import { gzipSync } from 'node:zlib'
 
 import { JOB_TOKEN, PROJECT } from '../__tests__/support/gitlab-scenario.js'
-import { GONGFENG_MAX_ATTACHMENT_BYTES } from '../src/assets/asset-size.js'
+import { GONGFENG_MAX_ATTACHMENT_BYTES } from '../src/forges/gongfeng/gongfeng-rules.js'
 import { changeFile, GIB, makeAssetSet, MIB, type AssetSet } from './bench/assets.js'
 import {
   startGitHub,
@@ -60,7 +60,7 @@ import {
   renderTable,
   renderTargets,
   summarise,
-  updateReadme,
+  updateBenchmarkDoc,
   type RunRecord,
   type SummaryRow,
   type TargetCheck,
@@ -88,8 +88,8 @@ interface Options {
   peers: boolean
   link: boolean
   quick: boolean
-  updateReadme: boolean
-  readmeOnly: boolean
+  updateDocs: boolean
+  docsOnly: boolean
 }
 
 function parseOptions(argv: readonly string[]): Options {
@@ -100,8 +100,8 @@ function parseOptions(argv: readonly string[]): Options {
     peers: true,
     link: true,
     quick: false,
-    updateReadme: false,
-    readmeOnly: false,
+    updateDocs: false,
+    docsOnly: false,
   }
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]
@@ -112,8 +112,8 @@ function parseOptions(argv: readonly string[]): Options {
     else if (arg === '--no-peers') options.peers = false
     else if (arg === '--no-link') options.link = false
     else if (arg === '--quick') options.quick = true
-    else if (arg === '--update-readme') options.updateReadme = true
-    else if (arg === '--readme-only') options.readmeOnly = true
+    else if (arg === '--update-docs' || arg === '--update-readme') options.updateDocs = true
+    else if (arg === '--docs-only' || arg === '--readme-only') options.docsOnly = true
     else throw new Error(`unknown option ${arg}`)
   }
   return options
@@ -562,9 +562,9 @@ function checkTargets(rows: readonly SummaryRow[], changedFileBytes: number): Ta
 
 async function main(): Promise<void> {
   const options = parseOptions(process.argv.slice(2))
-  if (options.readmeOnly) {
-    // Puts the tables of the last run (.bench/results.md) into README.md, measuring nothing.
-    await writeReadme(await readFile(path.join(benchDir, 'results.md'), 'utf8'))
+  if (options.docsOnly) {
+    // Puts the tables of the last run (.bench/results.md) into docs/benchmarks.md, measuring nothing.
+    await writeBenchmarkDoc(await readFile(path.join(benchDir, 'results.md'), 'utf8'))
     return
   }
   const started = Date.now()
@@ -719,12 +719,12 @@ async function main(): Promise<void> {
   await writeFile(path.join(benchDir, 'results.md'), `${markdown}\n`)
   console.log(`\n${markdown}\n`)
   log(`done in ${elapsed.toFixed(0)} s; wrote .bench/results.json and .bench/results.md`)
-  if (options.updateReadme) await writeReadme(markdown)
+  if (options.updateDocs) await writeBenchmarkDoc(markdown)
   await rm(workDir, { recursive: true, force: true })
 }
 
-const README_INTRO = [
-  '## Performance',
+const DOC_INTRO = [
+  '## Method and latest results',
   '',
   '`npm run bench` runs the bundle as a process against the built-in fake forges (uploads are',
   'hashed and discarded), beside the raw transfer of the same bytes (one plain streamed request per',
@@ -747,9 +747,9 @@ const README_INTRO = [
   '',
 ].join('\n')
 
-async function writeReadme(markdown: string): Promise<void> {
-  await updateReadme(path.join(root, 'README.md'), `${README_INTRO}\n${markdown}`)
-  log('README.md updated between the bench markers')
+async function writeBenchmarkDoc(markdown: string): Promise<void> {
+  await updateBenchmarkDoc(path.join(root, 'docs/benchmarks.md'), `${DOC_INTRO}\n${markdown}`)
+  log('docs/benchmarks.md updated between the bench markers')
 }
 
 await main()

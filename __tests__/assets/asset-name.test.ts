@@ -1,8 +1,5 @@
-import {
-  checkAssetName,
-  checkDirectAssetPath,
-  defaultDirectAssetPath,
-} from '../../src/assets/asset-name.js'
+import { checkDirectAssetPath, defaultDirectAssetPath } from '../../src/assets/asset-name.js'
+import { checkNameOn as checkAssetName } from '../support/asset-rules.js'
 
 describe('checkAssetName', () => {
   test.each([

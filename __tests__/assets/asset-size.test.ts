@@ -1,8 +1,9 @@
-import { checkAssetSize, formatBytes } from '../../src/assets/asset-size.js'
+import { formatBytes } from '../../src/assets/asset-size.js'
+import { rulesFor } from '../support/asset-rules.js'
 
 const GiB = 1024 ** 3
 
-describe('checkAssetSize', () => {
+describe("each forge's size limit", () => {
   test.each([
     ['github', 2 * GiB - 1, undefined],
     ['github', 2 * GiB, 'error'],
@@ -11,13 +12,13 @@ describe('checkAssetSize', () => {
     ['gitlab', 5 * GiB, undefined],
     ['gitlab', 5 * GiB + 1, 'warning'],
   ] as const)('on %s, %d bytes gives %s', (platform, size, severity) => {
-    const finding = checkAssetSize('app.bin', size, platform)
+    const finding = rulesFor(platform).checkSize('app.bin', size)
     expect(finding?.severity).toBe(severity)
     if (finding !== undefined) expect(finding.message).toContain('app.bin')
   })
 
   it('leaves GitLab project uploads to the server', () => {
-    expect(checkAssetSize('app.bin', 6 * GiB, 'gitlab', 'project_uploads')).toBeUndefined()
+    expect(rulesFor('gitlab', 'project_uploads').checkSize('app.bin', 6 * GiB)).toBeUndefined()
   })
 })
 

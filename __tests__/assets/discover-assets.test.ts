@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { discoverAssets, type DiscoverOptions } from '../../src/assets/discover-assets.js'
 import type { AssetPattern } from '../../src/settings/settings.js'
+import { rulesFor } from '../support/asset-rules.js'
 
 const root = mkdtempSync(path.join(tmpdir(), 'forge-release-discover-'))
 // Glob characters in the workspace path must not act as globs.
@@ -251,16 +252,13 @@ describe('discoverAssets reports problems', () => {
   })
 
   it('reports names the platform refuses, only when the platform is given', async () => {
-    const checked = await discover(['spaced/*'], {
-      platform: 'gitlab',
-      uploadTo: 'generic_package',
-    })
+    const checked = await discover(['spaced/*'], { rules: rulesFor('gitlab', 'generic_package') })
     expect(checked.problems.map((p) => p.message)).toEqual([
       expect.stringMatching(/"my app.zip" is not accepted by GitLab generic packages/),
     ])
     const unchecked = await discover(['spaced/*'])
     expect(unchecked.problems).toEqual([])
-    const github = await discover(['spaced/*'], { platform: 'github' })
+    const github = await discover(['spaced/*'], { rules: rulesFor('github') })
     expect(github.problems).toEqual([])
   })
 
@@ -275,7 +273,7 @@ describe('discoverAssets reports problems', () => {
     const fd = openSync(big, 'w')
     ftruncateSync(fd, 2 * 1024 ** 3)
     closeSync(fd)
-    const { problems } = await discover([big], { platform: 'github' })
+    const { problems } = await discover([big], { rules: rulesFor('github') })
     expect(problems).toEqual([
       expect.objectContaining({ code: 'ASSET_TOO_LARGE', input: 'assets' }),
     ])
@@ -286,7 +284,7 @@ describe('discoverAssets reports problems', () => {
 describe('discoverAssets gives GitLab link paths', () => {
   it('leaves out a default link path GitLab would refuse, and says so on GitLab', async () => {
     const { files, warnings } = await discover(['short/ab', 'pkg/app+linux'], {
-      platform: 'gitlab',
+      rules: rulesFor('gitlab'),
     })
     expect(files.map((f) => [f.name, f.directAssetPath])).toEqual([
       ['ab', undefined],
@@ -304,7 +302,7 @@ describe('discoverAssets gives GitLab link paths', () => {
         { pattern: 'dist/app.zip', directAssetPath: '/bin/app' },
         { pattern: 'dist/debug.zip', directAssetPath: '/bin/app' },
       ],
-      { platform: 'gitlab' },
+      { rules: rulesFor('gitlab') },
     )
     expect(problems.map((p) => p.message)).toEqual([
       'Several assets have direct_asset_path "/bin/app": app.zip, debug.zip.',

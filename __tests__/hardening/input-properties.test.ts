@@ -8,15 +8,15 @@
 import fc from 'fast-check'
 
 import {
-  checkAssetName,
   checkDirectAssetPath,
   defaultDirectAssetPath,
-  GENERIC_PACKAGE_FILE_NAME,
   LINK_FILEPATH,
   MAX_DIRECT_ASSET_PATH_LENGTH,
   MAX_NAME_BYTES,
 } from '../../src/assets/asset-name.js'
 import { InputErrors, ReleaseError } from '../../src/errors.js'
+import { GENERIC_PACKAGE_FILE_NAME } from '../../src/forges/gitlab/gitlab-rules.js'
+import { checkNameOn } from '../support/asset-rules.js'
 import { INPUTS } from '../../src/settings/inputs.js'
 import { readSettings } from '../../src/settings/read-settings.js'
 import {
@@ -104,7 +104,7 @@ describe('asset name rules', () => {
   it('never throw, and accept only names every shared rule allows', () => {
     fc.assert(
       fc.property(name, platform, uploadTo, (value, p, target) => {
-        const problems = checkAssetName(value, p, target)
+        const problems = checkNameOn(value, p, target)
         for (const problem of problems) {
           expect(problem).toBeInstanceOf(ReleaseError)
           expect(problem.input).toBe('assets')

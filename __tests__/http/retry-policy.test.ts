@@ -4,7 +4,7 @@ import { InactivityTimeout } from '../../src/http/inactivity-watchdog.js'
 import {
   classifyRetry,
   failureFromError,
-  isGitHubRateLimited,
+  isRateLimitAnswer,
   readServerWaitMs,
   type RetryFailure,
   type RetryPolicyOptions,
@@ -200,7 +200,7 @@ describe('classifyRetry', () => {
   })
 })
 
-describe('isGitHubRateLimited', () => {
+describe('isRateLimitAnswer', () => {
   test.each([
     [403, { 'x-ratelimit-remaining': '0' }, undefined, true],
     [429, { 'X-RateLimit-Remaining': '0' }, undefined, true],
@@ -213,7 +213,7 @@ describe('isGitHubRateLimited', () => {
     ],
     [404, { 'x-ratelimit-remaining': '0' }, undefined, false],
   ])('status %i with %j and body %j → %s', (status, headers, body, expected) => {
-    expect(isGitHubRateLimited(status, headers, body)).toBe(expected)
+    expect(isRateLimitAnswer(status, headers, body)).toBe(expected)
   })
 })
 

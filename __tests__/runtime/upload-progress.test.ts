@@ -3,7 +3,7 @@ import {
   createProgressReporter,
   describeProgress,
   PROGRESS_MIN_BYTES,
-} from '../../src/steps/progress.js'
+} from '../../src/engine/progress.js'
 
 const MiB = 1024 * 1024
 

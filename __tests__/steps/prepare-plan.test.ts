@@ -6,6 +6,7 @@ import { InputErrors } from '../../src/errors.js'
 import type { Logger } from '../../src/log.js'
 import { readSettings } from '../../src/settings/read-settings.js'
 import { preparePlan } from '../../src/steps/prepare-plan.js'
+import { gitHubAssetRules } from '../../src/forges/github/github-rules.js'
 
 const log: Logger = {
   info: () => undefined,
@@ -35,7 +36,7 @@ const settingsFor = (assets: string) =>
 describe('preparePlan', () => {
   it('plans the files without hashing them: hashing waits until the forge has been read', async () => {
     await writeFile(path.join(dir, 'app.tar.gz'), 'bytes')
-    const plan = await preparePlan(settingsFor('app.tar.gz'), log)
+    const plan = await preparePlan(settingsFor('app.tar.gz'), gitHubAssetRules, log)
     expect(plan.files).toEqual([
       expect.objectContaining({ name: 'app.tar.gz', size: 5, path: path.join(dir, 'app.tar.gz') }),
     ])
@@ -48,7 +49,9 @@ describe('preparePlan', () => {
     const file = path.join(dir, 'secret.bin')
     await writeFile(file, 'bytes')
     await chmod(file, 0o000)
-    const failure = await preparePlan(settingsFor('secret.bin'), log).catch((e: unknown) => e)
+    const failure = await preparePlan(settingsFor('secret.bin'), gitHubAssetRules, log).catch(
+      (e: unknown) => e,
+    )
     expect(failure).toBeInstanceOf(InputErrors)
     expect((failure as InputErrors).problems).toEqual([
       expect.objectContaining({ input: 'assets', message: expect.stringContaining('EACCES') }),

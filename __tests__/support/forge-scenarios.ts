@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto'
 import { Agent, fetch } from 'undici'
 
 import { parseSha256Sums } from '../../src/assets/sha256sums.js'
-import { CHECKSUMS_NAME, EVIDENCE_NAME } from '../../src/steps/derived-names.js'
+import { CHECKSUMS_NAME, EVIDENCE_NAME } from '../../src/plan/derived-names.js'
 import type {
   FakeGitHub,
   FakeGitLab,

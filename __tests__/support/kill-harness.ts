@@ -16,7 +16,7 @@
 import { Readable } from 'node:stream'
 
 import { describeError } from '../../src/errors.js'
-import { createForge } from '../../src/forges/create-forge.js'
+import { createForge } from '../../src/create-forge.js'
 import type { HttpRequest, HttpResponse, Transport } from '../../src/http/types.js'
 import { run } from '../../src/main.js'
 import type { OutputValues, Runtime } from '../../src/runtime/runtime.js'
@@ -169,7 +169,7 @@ export async function runThroughGate(
       runtime,
       sleep,
       forge: (settings, transport) =>
-        createForge(settings, gateTransport(transport, gate, options), log, { sleep }),
+        createForge(settings, gateTransport(transport, gate, options), log),
     })
   } catch (caught) {
     error = caught

@@ -3,24 +3,31 @@ import { Readable } from 'node:stream'
 import { readFile } from 'node:fs/promises'
 import { createHash } from 'node:crypto'
 
+import { gitHubAssetRules } from '../../src/forges/github/github-rules.js'
 import type {
-  CreateResult,
+  DraftReleases,
   Forge,
-  ForgeCapabilities,
   LinkSpec,
-  PlannedOperation,
+  ReadBack,
   ReleaseFields,
+  ReleaseLinks,
   RemoteAsset,
   RemoteLink,
   RemoteRelease,
+  ServerEvidence,
   TagState,
   UploadFile,
+  WriteResult,
 } from '../../src/forges/forge.js'
+import type { Step } from '../../src/plan/steps.js'
 import type { Platform } from '../../src/settings/inputs.js'
 
 export interface MemoryForgeOptions {
   readonly platform?: Platform
-  readonly capabilities?: Partial<ForgeCapabilities>
+  /** Which optional abilities it has; GitLab's (links, server evidence) by default. */
+  readonly links?: boolean
+  readonly drafts?: boolean
+  readonly serverEvidence?: boolean
   readonly tag?: TagState
   /** Makes createRelease answer as if another job had created the release first. */
   readonly loseCreateRace?: boolean
@@ -30,7 +37,7 @@ export interface MemoryForgeOptions {
 
 export class MemoryForge implements Forge {
   readonly platform: Platform
-  readonly capabilities: ForgeCapabilities
+  readonly rules = gitHubAssetRules
   readonly calls: string[] = []
   release: RemoteRelease | undefined
   readonly files = new Map<string, { bytes: Buffer; sha256: string }>()
@@ -39,19 +46,14 @@ export class MemoryForge implements Forge {
 
   constructor(private readonly options: MemoryForgeOptions = {}) {
     this.platform = options.platform ?? 'gitlab'
-    this.capabilities = {
-      separateLinks: true,
-      releaseBeforeUpload: false,
-      draftUntilPublished: false,
-      milestones: true,
-      releasedAt: true,
-      serverEvidence: true,
-      ...options.capabilities,
-    }
+    // Optional abilities are present or absent, as on the real adapters.
+    if (options.links ?? true) Object.assign(this, this.linkMethods())
+    if (options.drafts ?? false) Object.assign(this, this.draftMethods())
+    if (options.serverEvidence ?? true) Object.assign(this, this.evidenceMethods())
   }
 
   writes(): string[] {
-    return this.calls.filter((c) => !/^(find|list|open|fetch|connect)/.test(c))
+    return this.calls.filter((c) => !/^(find|list|open|fetch|connect|readBack)/.test(c))
   }
 
   storedName(name: string): string {
@@ -90,7 +92,10 @@ export class MemoryForge implements Forge {
     return Promise.resolve(assets)
   }
 
-  createRelease(fields: ReleaseFields, links: readonly LinkSpec[]): Promise<CreateResult> {
+  createRelease(
+    fields: ReleaseFields,
+    links: readonly LinkSpec[],
+  ): Promise<WriteResult<RemoteRelease>> {
     this.calls.push(
       `createRelease ${fields.tagName}${fields.draft === true ? ' draft' : ''} links=${links.length}`,
     )
@@ -104,7 +109,11 @@ export class MemoryForge implements Forge {
     }
     this.release = release
     for (const link of links) this.addLink(link)
-    return Promise.resolve({ release, created: this.options.loseCreateRace !== true })
+    return Promise.resolve(
+      this.options.loseCreateRace === true
+        ? { kind: 'exists', cause: new Error('taken') }
+        : { kind: 'created', value: release },
+    )
   }
 
   updateRelease(release: RemoteRelease, fields: ReleaseFields): Promise<RemoteRelease> {
@@ -117,12 +126,29 @@ export class MemoryForge implements Forge {
     return Promise.resolve(this.release)
   }
 
-  async uploadAsset(_release: RemoteRelease | undefined, file: UploadFile): Promise<RemoteAsset> {
+  async uploadAsset(
+    _release: RemoteRelease | undefined,
+    file: UploadFile,
+  ): Promise<WriteResult<RemoteAsset>> {
     this.calls.push(`uploadAsset ${file.name}`)
     const bytes = await readFile(file.path)
     const sha256 = createHash('sha256').update(bytes).digest('hex')
     this.files.set(file.name, { bytes, sha256 })
-    return { name: file.name, url: `mem://${file.name}`, size: bytes.length, sha256, stored: true }
+    return {
+      kind: 'created',
+      value: {
+        name: file.name,
+        url: `mem://${file.name}`,
+        size: bytes.length,
+        sha256,
+        stored: true,
+      },
+    }
+  }
+
+  readBackAsset(): Promise<ReadBack<RemoteAsset>> {
+    this.calls.push('readBackAsset')
+    return Promise.resolve({ kind: 'absent' })
   }
 
   deleteAsset(_release: RemoteRelease, asset: RemoteAsset): Promise<void> {
@@ -131,32 +157,7 @@ export class MemoryForge implements Forge {
     return Promise.resolve()
   }
 
-  linkUrlFor(asset: RemoteAsset): string {
-    return asset.url
-  }
-
-  upsertLink(
-    _release: RemoteRelease,
-    link: LinkSpec,
-    existing: RemoteLink | undefined,
-  ): Promise<RemoteLink> {
-    this.calls.push(`upsertLink ${link.name}`)
-    if (existing !== undefined) this.links.delete(existing.id)
-    return Promise.resolve(this.addLink(link))
-  }
-
-  publishRelease(release: RemoteRelease): Promise<RemoteRelease> {
-    this.calls.push(`publishRelease ${release.tagName}`)
-    this.release = { ...release, draft: false }
-    return Promise.resolve(this.release)
-  }
-
-  collectServerEvidence(): Promise<{ collected: boolean; sha?: string }> {
-    this.calls.push('collectServerEvidence')
-    return Promise.resolve({ collected: true, sha: 'e'.repeat(64) })
-  }
-
-  openAsset(asset: RemoteAsset): Promise<Readable> {
+  openAsset(asset: RemoteAsset): Promise<Readable | undefined> {
     this.calls.push(`openAsset ${asset.name}`)
     return Promise.resolve(Readable.from([this.files.get(asset.name)?.bytes ?? Buffer.alloc(0)]))
   }
@@ -168,8 +169,55 @@ export class MemoryForge implements Forge {
     )
   }
 
-  describe(operation: PlannedOperation): string[] {
-    return [`WOULD ${operation.kind}`]
+  describe(step: Step): string[] {
+    return [`WOULD ${step.kind}`]
+  }
+
+  private linkMethods(): ReleaseLinks {
+    return {
+      linkUrlFor: (asset) => asset.url,
+      createLink: (_release, link) => {
+        this.calls.push(`createLink ${link.name}`)
+        return Promise.resolve({ kind: 'created', value: this.addLink(link) })
+      },
+      findLink: (_release, link) => {
+        this.calls.push(`findLink ${link.name}`)
+        return Promise.resolve([...this.links.values()].find((l) => l.name === link.name))
+      },
+      updateLink: (_release, link, existing) => {
+        this.calls.push(`updateLink ${link.name}`)
+        this.links.delete(existing.id)
+        return Promise.resolve(this.addLink(link))
+      },
+    }
+  }
+
+  private draftMethods(): DraftReleases {
+    return {
+      publishRelease: (release) => {
+        this.calls.push(`publishRelease ${release.tagName}`)
+        this.release = { ...release, draft: false }
+        return Promise.resolve(this.release)
+      },
+      findEmptyDuplicates: () => Promise.resolve([]),
+      deleteRelease: (release) => {
+        this.calls.push(`deleteRelease ${release.tagName}`)
+        return Promise.resolve()
+      },
+    }
+  }
+
+  private evidenceMethods(): ServerEvidence {
+    return {
+      requestServerEvidence: () => {
+        this.calls.push('collectServerEvidence')
+        if (this.release !== undefined) {
+          const shas = this.release.serverEvidenceShas ?? []
+          this.release = { ...this.release, serverEvidenceShas: ['e'.repeat(64), ...shas] }
+        }
+        return Promise.resolve({})
+      },
+    }
   }
 
   private addLink(link: LinkSpec): RemoteLink {

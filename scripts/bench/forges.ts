@@ -13,7 +13,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url'
 
 import type { LoggedRequest } from '../../__tests__/support/fake-forge/request-log.js'
 import { JOB_TOKEN, PROJECT, startGitLabScenario } from '../../__tests__/support/gitlab-scenario.js'
-import { GONGFENG_MAX_ATTACHMENT_BYTES } from '../../src/assets/asset-size.js'
+import { GONGFENG_MAX_ATTACHMENT_BYTES } from '../../src/forges/gongfeng/gongfeng-rules.js'
 import { GIB } from './assets.js'
 
 export type ForgeName = 'gitlab' | 'gongfeng' | 'github'

@@ -1,9 +1,8 @@
 import { ReleaseError } from '../errors.js'
-import type { Platform } from '../settings/inputs.js'
-import type { UploadTarget } from '../settings/settings.js'
 
 /**
- * The one place that knows which upload names and link paths the forges accept.
+ * The upload names and link paths every forge refuses; each forge's own rules are in its
+ * adapter folder (for example GitLab's generic package names).
  *
  * Renames are not done here: GitHub silently renames assets with special characters or
  * leading/trailing dots, and Gongfeng filters special characters from attachment names; the
@@ -11,31 +10,21 @@ import type { UploadTarget } from '../settings/settings.js'
  * as given (or what GitLab's generic packages reject outright).
  */
 
-/** `maven_file_name_regex`, which GitLab applies to generic package file names (API-NOTES §1.5). */
-export const GENERIC_PACKAGE_FILE_NAME = /^[A-Za-z0-9._+-]+$/
-
 /** GitLab `Releases::Link::FILEPATH_REGEX` (API-NOTES §1.3), `\A…\z` written as `^…$`. */
 export const LINK_FILEPATH = /^\/[^/](?!.*\/\/.*)[-.\w/]+[\da-zA-Z]+$/
 
 export const MAX_NAME_BYTES = 255
 export const MAX_DIRECT_ASSET_PATH_LENGTH = 128
 
-const RENAME_HINT =
+export const RENAME_HINT =
   "Rename the file, or give it another upload name with a YAML `name` in 'assets'."
 
 // C0 controls, DEL and C1 controls: invisible in logs and rejected or mangled by the servers.
 // eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/
 
-/**
- * Problems with an upload name (code ASSET_INVALID, input `assets`). Without a platform only the
- * rules every forge shares are checked.
- */
-export function checkAssetName(
-  name: string,
-  platform?: Platform,
-  uploadTo: UploadTarget = 'generic_package',
-): ReleaseError[] {
+/** Problems with an upload name that no forge accepts (code ASSET_INVALID, input `assets`). */
+export function checkAssetName(name: string): ReleaseError[] {
   const shown = JSON.stringify(name)
   if (name.length === 0) return [nameError('An upload name is empty.', RENAME_HINT)]
   if (name === '.' || name === '..') {
@@ -59,19 +48,6 @@ export function checkAssetName(
       nameError(
         `Upload name ${shown} is ${bytes} bytes long; at most ${MAX_NAME_BYTES} are allowed.`,
         RENAME_HINT,
-      ),
-    )
-  }
-  if (
-    problems.length === 0 &&
-    platform === 'gitlab' &&
-    uploadTo === 'generic_package' &&
-    !GENERIC_PACKAGE_FILE_NAME.test(name)
-  ) {
-    problems.push(
-      nameError(
-        `Upload name ${shown} is not accepted by GitLab generic packages, which allow only letters, digits, '.', '_', '-' and '+' (${GENERIC_PACKAGE_FILE_NAME.source}).`,
-        `${RENAME_HINT} Or set upload_to: project_uploads (needs an access token, not the CI job token).`,
       ),
     )
   }

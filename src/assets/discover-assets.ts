@@ -2,10 +2,9 @@ import { realpath } from 'node:fs/promises'
 import path from 'node:path'
 
 import type { ReleaseError } from '../errors.js'
-import type { Platform } from '../settings/inputs.js'
-import type { AssetPattern, LinkType, UploadTarget } from '../settings/settings.js'
+import type { AssetPattern, LinkType } from '../plan/domain.js'
 import { checkAssetName, checkDirectAssetPath, defaultDirectAssetPath } from './asset-name.js'
-import { checkAssetSize } from './asset-size.js'
+import type { AssetRules } from './asset-rules.js'
 import { detectContentType } from './content-type.js'
 import { expandBraces } from './expand-braces.js'
 import { identityOf, statOpenedFile, type FileIdentity } from './file-identity.js'
@@ -33,8 +32,7 @@ export interface DiscoverOptions {
   /** A pattern that matches nothing is a problem (true) or a warning (false). */
   readonly failOnUnmatched: boolean
   /** When given, names and sizes are checked against that forge's rules. */
-  readonly platform?: Platform
-  readonly uploadTo?: UploadTarget
+  readonly rules?: AssetRules
   /** `link_type` of files whose pattern does not set one. */
   readonly defaultLinkType?: LinkType
 }
@@ -140,7 +138,7 @@ export async function discoverAssets(
     const file = await describeFile(claim, options, cwd, problems, warnings)
     if (file !== undefined) files.push(file)
   }
-  reportDuplicates(files, cwd, options.platform, problems)
+  reportDuplicates(files, cwd, options.rules?.linkPaths === true, problems)
   files.sort((a, b) => Buffer.compare(Buffer.from(a.name), Buffer.from(b.name)))
   return { files, problems, warnings }
 }
@@ -242,8 +240,9 @@ async function describeFile(
   const { size } = identity
 
   // Name and size rules depend on the forge; without one the caller checks them itself.
-  if (options.platform !== undefined) {
-    for (const problem of checkAssetName(claim.name, options.platform, options.uploadTo)) {
+  if (options.rules !== undefined) {
+    const nameProblems = [...checkAssetName(claim.name), ...options.rules.checkName(claim.name)]
+    for (const problem of nameProblems) {
       problems.push(
         assetProblem(
           'ASSET_INVALID',
@@ -252,7 +251,7 @@ async function describeFile(
         ),
       )
     }
-    const finding = checkAssetSize(claim.name, size, options.platform, options.uploadTo)
+    const finding = options.rules.checkSize(claim.name, size)
     if (finding?.severity === 'error') {
       problems.push(assetProblem('ASSET_TOO_LARGE', finding.message, finding.hint))
     } else if (finding !== undefined) {
@@ -265,7 +264,7 @@ async function describeFile(
     problems.push(...checkDirectAssetPath(directAssetPath))
   } else {
     directAssetPath = defaultDirectAssetPath(claim.name)
-    if (directAssetPath === undefined && options.platform === 'gitlab') {
+    if (directAssetPath === undefined && options.rules?.linkPaths === true) {
       warnings.push(
         `${claim.name}: /${claim.name} is not a valid GitLab link path, so its link gets no direct asset path; set direct_asset_path in 'assets' to give it one.`,
       )
@@ -286,7 +285,7 @@ async function describeFile(
 function reportDuplicates(
   files: readonly LocalFile[],
   cwd: string,
-  platform: Platform | undefined,
+  linkPaths: boolean,
   problems: ReleaseError[],
 ): void {
   const byName = groupBy(files, (f) => f.name)
@@ -304,7 +303,7 @@ function reportDuplicates(
     )
   }
   // GitLab keeps link paths unique per release; only explicit paths can collide here.
-  if (platform !== 'gitlab') return
+  if (!linkPaths) return
   const byPath = groupBy(
     files.filter((f) => f.directAssetPath !== undefined && (byName.get(f.name)?.length ?? 0) < 2),
     (f) => f.directAssetPath ?? '',

@@ -1,9 +1,9 @@
 import { createHash, type Hash } from 'node:crypto'
 import type { Stats } from 'node:fs'
 
-import type { FileReadObserver, ReadTap } from '../http/types.js'
 import { checkObserved, observe, type FileIdentity } from './file-identity.js'
 import { hashFile } from './hash-file.js'
+import type { FileReadObserver, ReadTap } from './read-tap.js'
 
 /**
  * A file's sha256, known from the start or learnt from the bytes its upload reads.

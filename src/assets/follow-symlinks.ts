@@ -1,14 +1,8 @@
 import path from 'node:path'
 
-/**
- * Which symbolic links a glob may follow (the `follow_symlinks` input): `inside` those whose
- * target lies in the workspace or below the pattern's own base directory, `always` every one,
- * `never` none. A path written without glob characters is followed whatever the policy: the
- * user named it.
- */
-export type SymlinkPolicy = 'inside' | 'always' | 'never'
+import type { SymlinkPolicy } from '../plan/domain.js'
 
-export const SYMLINK_POLICIES: readonly SymlinkPolicy[] = ['inside', 'always', 'never']
+export type { SymlinkPolicy } from '../plan/domain.js'
 
 /** Where links met by one pattern may lead. Both directories are real paths (no links). */
 export interface LinkBoundary {

@@ -1,4 +1,4 @@
-import type { LinkType } from '../settings/settings.js'
+import type { LinkType } from '../plan/domain.js'
 import type { FileIdentity } from './file-identity.js'
 
 /** A file on disk that will be uploaded as a release asset. */

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto'
 
-import type { CiContext, ExternalLink } from '../settings/settings.js'
+import type { ExternalLink } from '../plan/domain.js'
+import type { CiContext } from '../settings/settings.js'
 import type { RemoteRelease } from '../plan/remote.js'
 
 export const EVIDENCE_PREDICATE_TYPE =

@@ -1,7 +1,8 @@
 import type { Readable } from 'node:stream'
 
+import type { AssetRules } from '../assets/asset-rules.js'
 import type { FileDigest } from '../assets/file-digest.js'
-import type { Platform } from '../settings/inputs.js'
+import type { Platform } from '../plan/domain.js'
 import type {
   LinkSpec,
   ReleaseFields,
@@ -9,8 +10,10 @@ import type {
   RemoteLink,
   RemoteRelease,
 } from '../plan/remote.js'
+import type { Step } from '../plan/steps.js'
 
-export type { LinkSpec, ReleaseFields, RemoteAsset, RemoteLink, RemoteRelease }
+export type { AssetRules, LinkSpec, ReleaseFields, RemoteAsset, RemoteLink, RemoteRelease }
+export type { NameProblem, SizeFinding } from '../assets/asset-rules.js'
 
 /** A local file to upload under `name`. */
 export interface UploadFile {
@@ -27,34 +30,42 @@ export type TagState =
   | { readonly state: 'missing' }
   | { readonly state: 'unknown' }
 
-export interface ForgeCapabilities {
-  /** Links are objects of their own, created after the file is stored (GitLab). */
-  readonly separateLinks: boolean
-  /** Files can only be attached to an existing release (Gongfeng, GitHub). */
-  readonly releaseBeforeUpload: boolean
-  /** A new release is created as a draft and published once its assets are verified (GitHub). */
-  readonly draftUntilPublished: boolean
-  readonly milestones: boolean
-  readonly releasedAt: boolean
-  readonly serverEvidence: boolean
-}
-
-export interface CreateResult {
-  readonly release: RemoteRelease
-  /** False when another run created it first (the create raced and lost). */
-  readonly created: boolean
-}
-
 export type ProgressCallback = (sentBytes: number) => void
 
 /**
- * A forge adapter: plain operations on one project's releases. It never decides policy
- * (create or update, skip or replace): plan/reconcile does; main sequences the calls.
- * Every write that may have landed before a failure is resolved by a read, inside the adapter.
+ * What a write that creates something came to. Adapters never repeat a write themselves: a
+ * write that may have landed (`unknown`) or that found its place taken (`exists`) is read back
+ * by the engine, which then adopts what it finds, repeats the write, or gives way.
+ */
+export type WriteResult<T> =
+  | { readonly kind: 'created'; readonly value: T }
+  | { readonly kind: 'exists'; readonly cause: unknown }
+  | { readonly kind: 'unknown'; readonly cause: unknown }
+
+/** What a read-back found where a write of ours should be. */
+export type ReadBack<T> =
+  /** Our write (or an identical one) is there. */
+  | { readonly kind: 'landed'; readonly value: T }
+  /** Something else holds the place: another job's version. */
+  | { readonly kind: 'other'; readonly value: T }
+  /** Nothing is there, or a write in progress holds it: the write may be sent again. */
+  | { readonly kind: 'absent' }
+
+/** Why a stored file is being read back. */
+export interface ReadBackSituation {
+  readonly outcome: 'exists' | 'unknown'
+  /** Only one more attempt will follow: what blocks the name may be cleared for it. */
+  readonly lastAttempt: boolean
+}
+
+/**
+ * A forge adapter: primitive reads and writes on one project's releases. It decides no policy:
+ * plan/steps.ts decides what to write, and the engine runs, confirms and repeats the writes.
+ * What a forge lacks it leaves out: links, drafts and server evidence are optional interfaces.
  */
 export interface Forge {
   readonly platform: Platform
-  readonly capabilities: ForgeCapabilities
+  readonly rules: AssetRules
   /**
    * The name the forge will store a file under: GitHub and Gongfeng replace special characters.
    * Planned names are mapped through it before reconciling, so re-runs find renamed files.
@@ -62,54 +73,79 @@ export interface Forge {
   storedName(name: string): string
   /** Learns what the server is (version, project id); may make read requests. */
   connect(): Promise<void>
-  /** The release for `tagName`, drafts included, or undefined. */
+  /** The release for `tagName`, drafts included (the canonical one, if several), or undefined. */
   findRelease(tagName: string): Promise<RemoteRelease | undefined>
   /** Whether the tag exists and its commit; 'unknown' when the token may not read tags. */
   findTag(tagName: string): Promise<TagState>
   /** Stored files and links of the release (GitLab also lists stored files of a release not created yet). */
   listAssets(release: RemoteRelease | undefined, tagName: string): Promise<RemoteAsset[]>
-  /** Creates the release; when another run created it first, returns that one with created=false. */
-  createRelease(fields: ReleaseFields, links: readonly LinkSpec[]): Promise<CreateResult>
+  /** Creates the release once; `exists` when the tag already has one. */
+  createRelease(
+    fields: ReleaseFields,
+    links: readonly LinkSpec[],
+  ): Promise<WriteResult<RemoteRelease>>
   updateRelease(release: RemoteRelease, fields: ReleaseFields): Promise<RemoteRelease>
-  /** Stores a file; `replacing` is the asset of the same name being replaced, if any. */
+  /**
+   * Stores a file once; `replacing` is the asset of the same name being replaced, which the
+   * forge removes first where it cannot keep two of a name.
+   */
   uploadAsset(
     release: RemoteRelease | undefined,
     file: UploadFile,
     replacing: RemoteAsset | undefined,
     onProgress: ProgressCallback,
-  ): Promise<RemoteAsset>
+  ): Promise<WriteResult<RemoteAsset>>
+  /** After an upload that may have landed or found its name taken: what holds the name now. */
+  readBackAsset(
+    release: RemoteRelease | undefined,
+    file: UploadFile,
+    situation: ReadBackSituation,
+  ): Promise<ReadBack<RemoteAsset>>
   deleteAsset(release: RemoteRelease, asset: RemoteAsset): Promise<void>
-  /** GitLab: the URL a link to a stored file should have. */
-  linkUrlFor(asset: RemoteAsset): string
-  /** GitLab: creates the link, or updates `existing` to match. Idempotent under races. */
-  upsertLink(
-    release: RemoteRelease,
-    link: LinkSpec,
-    existing: RemoteLink | undefined,
-  ): Promise<RemoteLink>
-  /** GitHub: turns the draft into a published release. */
-  publishRelease(release: RemoteRelease, fields: ReleaseFields): Promise<RemoteRelease>
-  /** GitLab: asks the server to collect evidence; the sha when it reports one. */
-  collectServerEvidence(
-    release: RemoteRelease,
-  ): Promise<{ collected: boolean; sha?: string; message?: string }>
-  /** Downloads an asset (following the forge's download path) as a stream, for hashing and verification. */
-  openAsset(asset: RemoteAsset): Promise<Readable>
+  /** The asset's bytes through the forge's download path; undefined when it is not there (404). */
+  openAsset(asset: RemoteAsset): Promise<Readable | undefined>
   /** Size of the asset as served through its download path (HEAD or a ranged GET). */
   fetchAssetSize(release: RemoteRelease, asset: RemoteAsset): Promise<number>
-  /** For dry runs: the requests an operation would make, as `METHOD URL` lines. */
-  describe(operation: PlannedOperation): string[]
+  /** For dry runs: the requests a step makes, as `METHOD URL (what)` lines. */
+  describe(step: Step): string[]
 }
 
-export type PlannedOperation =
-  | {
-      readonly kind: 'create-release'
-      readonly fields: ReleaseFields
-      readonly links: readonly LinkSpec[]
-    }
-  | { readonly kind: 'update-release'; readonly fields: ReleaseFields }
-  | { readonly kind: 'upload'; readonly file: UploadFile; readonly replacing?: RemoteAsset }
-  | { readonly kind: 'delete-asset'; readonly asset: RemoteAsset }
-  | { readonly kind: 'upsert-link'; readonly link: LinkSpec; readonly existing?: RemoteLink }
-  | { readonly kind: 'publish-release' }
-  | { readonly kind: 'collect-evidence' }
+/** Forges whose release links are objects of their own, made after the file is stored (GitLab). */
+export interface ReleaseLinks {
+  /** The URL a link to a stored file should have. */
+  linkUrlFor(asset: RemoteAsset): string
+  createLink(release: RemoteRelease, link: LinkSpec): Promise<WriteResult<RemoteLink>>
+  /** The release's link that holds the name, URL or path `link` wants, if any. */
+  findLink(release: RemoteRelease, link: LinkSpec): Promise<RemoteLink | undefined>
+  updateLink(release: RemoteRelease, link: LinkSpec, existing: RemoteLink): Promise<RemoteLink>
+}
+
+/** Forges where a new release starts as a hidden draft, published once complete (GitHub). */
+export interface DraftReleases {
+  publishRelease(release: RemoteRelease, fields: ReleaseFields): Promise<RemoteRelease>
+  /** Removes a draft (a duplicate another job's race made). */
+  deleteRelease(release: RemoteRelease): Promise<void>
+  /**
+   * Drafts of the release's tag other than `release` that hold no files: left by a create
+   * whose answer was lost, which no job can recognise as its own.
+   */
+  findEmptyDuplicates(release: RemoteRelease): Promise<RemoteRelease[]>
+}
+
+/** Forges that collect release evidence on the server (GitLab Premium). */
+export interface ServerEvidence {
+  /** Asks for a collection; the reason when the server will not collect. */
+  requestServerEvidence(release: RemoteRelease): Promise<{ refused?: string }>
+}
+
+export function hasLinks(forge: Forge): forge is Forge & ReleaseLinks {
+  return 'createLink' in forge
+}
+
+export function hasDrafts(forge: Forge): forge is Forge & DraftReleases {
+  return 'publishRelease' in forge
+}
+
+export function hasServerEvidence(forge: Forge): forge is Forge & ServerEvidence {
+  return 'requestServerEvidence' in forge
+}

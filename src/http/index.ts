@@ -9,7 +9,7 @@ export {
   describeNetworkError,
   failureFromError,
   isCertificateError,
-  isGitHubRateLimited,
+  isRateLimitAnswer,
   isTimeoutError,
   readServerWaitMs,
   type GiveUpReason,

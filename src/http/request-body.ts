@@ -5,6 +5,7 @@ import { Readable } from 'node:stream'
 import { ReleaseError } from '../errors.js'
 import { frameMultipart } from './multipart-framing.js'
 import type { FileReadObserver, ReadTap, RequestBody } from './types.js'
+import { plural } from '../plural.js'
 
 /**
  * Read size for file bodies. With the read stream's default of 64 KiB, reading cost more than
@@ -225,7 +226,7 @@ async function recheck(handle: FileHandle, observer: FileReadObserver | undefine
 function sizeChanged(path: string, planned: number, actual: number): ReleaseError {
   return new ReleaseError({
     code: 'ASSET_INVALID',
-    message: `${path} changed while publishing: it was ${planned} bytes when planned and is ${actual} bytes now`,
+    message: `${path} changed while publishing: it was ${plural(planned, 'byte')} when hashed and is ${plural(actual, 'byte')} now`,
     hint: 'Make sure no other step writes to the assets while the release is published.',
   })
 }

@@ -109,7 +109,7 @@ export function classifyRetry(input: RetryInput, options: RetryPolicyOptions): R
  * mentioning the secondary rate limit; a plain 403 is a permission problem and final.
  * https://docs.github.com/en/rest/using-the-rest-api/rate-limits-for-the-rest-api
  */
-export function isGitHubRateLimited(
+export function isRateLimitAnswer(
   status: number,
   headers: ResponseHeaders,
   bodyText: string | undefined,
@@ -133,8 +133,8 @@ export function readServerWaitMs(
 ): number | undefined {
   const retryAfter = parseRetryAfter(readHeader(headers, 'retry-after'), now)
   if (retryAfter !== undefined) return retryAfter
-  const gitHubLimited = isGitHubRateLimited(status, headers, bodyText)
-  if (status !== 429 && !gitHubLimited) return undefined
+  const rateLimited = isRateLimitAnswer(status, headers, bodyText)
+  if (status !== 429 && !rateLimited) return undefined
   if (readHeader(headers, 'x-ratelimit-remaining') === '0') {
     const reset = parseReset(readHeader(headers, 'x-ratelimit-reset'), now)
     if (reset !== undefined) return reset
@@ -219,7 +219,7 @@ function describeFailure(failure: RetryFailure, now: number): DescribedFailure {
   if (status === 429 || status === 408) {
     return { retryable: true, unprocessed: true, reason: `HTTP ${status}`, ...withWait }
   }
-  if (isGitHubRateLimited(status, headers, bodyText)) {
+  if (isRateLimitAnswer(status, headers, bodyText)) {
     return {
       retryable: true,
       unprocessed: true,

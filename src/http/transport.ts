@@ -7,6 +7,7 @@ import { redact } from '../secrets.js'
 import { createCredentialPolicy, crossesOrigin } from './credential-policy.js'
 import { createDispatcher } from './create-dispatcher.js'
 import { formatDuration } from './format-duration.js'
+import { RequestPacer } from './request-pacer.js'
 import { HttpError } from './http-error.js'
 import { startWatchdog, type Watchdog } from './inactivity-watchdog.js'
 import { NetworkError } from './network-error.js'
@@ -14,6 +15,7 @@ import { OutcomeUnknownError } from './outcome-unknown-error.js'
 import { prepareBody, type OpenedBody, type PreparedBody } from './request-body.js'
 import {
   classifyRetry,
+  isRateLimitAnswer,
   defaultRetryTiming,
   isCertificateError,
   isTimeoutError,
@@ -31,6 +33,7 @@ import type {
   Transport,
   TransportOptions,
 } from './types.js'
+import { plural } from '../plural.js'
 
 const DEFAULT_CONNECTIONS = 16
 const MAX_REDIRECTS = 5
@@ -78,6 +81,12 @@ export function createTransport(options: TransportOptions): Transport {
     now: options.now ?? Date.now,
   }
   const sleep = options.sleep ?? defaultSleep
+  const pacer = new RequestPacer({
+    writeWindows: options.writeWindows ?? [],
+    now: policy.now,
+    sleep,
+    onWait: (message, waitMs) => options.onPace?.(message, waitMs),
+  })
   const stats = { requests: 0, bytesSent: 0, retries: 0 }
   const debug = (message: string): void => options.debug?.(redact(message))
 
@@ -89,6 +98,8 @@ export function createTransport(options: TransportOptions): Transport {
     const safeUrl = sanitizeUrl(target)
     const idempotent = request.idempotent ?? IDEMPOTENT[request.method]
     const prepared = request.body === undefined ? undefined : prepareBody(request.body)
+    // Waits a rate limit asked for do not use up `retries`: the limit is waited out, not failed.
+    let rateLimited = 0
     for (let attempt = 0; ; attempt++) {
       let failure: RetryFailure
       let failed: Extract<AttemptResult, { kind: 'failed' }> | undefined
@@ -107,7 +118,11 @@ export function createTransport(options: TransportOptions): Transport {
         if (error instanceof ReleaseError) throw error
         failure = { kind: 'error', error }
       }
-      const decision = classifyRetry({ attempt, failure, idempotent }, policy)
+      if (isRateLimited(failure) && rateLimited < MAX_RATE_LIMIT_WAITS) rateLimited += 1
+      const decision = classifyRetry(
+        { attempt: attempt - Math.min(rateLimited, attempt), failure, idempotent },
+        policy,
+      )
       if (decision.retry) {
         stats.retries += 1
         const label = redact(request.label ?? `${request.method} ${safeUrl}`)
@@ -151,8 +166,9 @@ export function createTransport(options: TransportOptions): Transport {
           watchdog.touch()
           request.onUploadProgress?.(sent)
         })
+        if (hop === 0) await pacer.beforeRequest(request.method)
         stats.requests += 1
-        const size = prepared === undefined ? '' : ` (${prepared.length} bytes)`
+        const size = prepared === undefined ? '' : ` (${plural(prepared.length, 'byte')})`
         debug(`${request.method} ${sanitizeUrl(url)}${size}`)
         const response = await dispatcher.request({
           origin: url.origin,
@@ -184,6 +200,7 @@ export function createTransport(options: TransportOptions): Transport {
           continue
         }
         const headers = flattenHeaders(response.headers)
+        pacer.observe(headers)
         if (status >= 200 && status < 300) {
           return {
             kind: 'done',
@@ -430,6 +447,16 @@ function optionalMessage(serverMessage: string | undefined): { serverMessage?: s
 
 function labelOf(request: HttpRequest): { label?: string } {
   return request.label === undefined ? {} : { label: request.label }
+}
+
+/** A rate limit that keeps answering is given up on after this many waits all the same. */
+const MAX_RATE_LIMIT_WAITS = 20
+
+function isRateLimited(failure: RetryFailure): boolean {
+  return (
+    failure.kind === 'response' &&
+    (failure.status === 429 || isRateLimitAnswer(failure.status, failure.headers, failure.bodyText))
+  )
 }
 
 function defaultSleep(ms: number): Promise<void> {

@@ -1,26 +1,11 @@
-import type { Stats } from 'node:fs'
 import type { Readable } from 'node:stream'
 
 export type HttpMethod = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'
 
-/** Sees the bytes one attempt reads of a file body. */
-export interface ReadTap {
-  update(chunk: Buffer): void
-  /** Called once the attempt has read the whole file, and only then. */
-  finish(): void
-}
+import type { FileReadObserver } from '../assets/read-tap.js'
+import type { WriteWindow } from './request-pacer.js'
 
-/** Sees the bytes of a file body as each attempt reads them (uploads hash what they send). */
-export interface FileReadObserver {
-  /** A tap for one attempt, or undefined when nothing needs to see the bytes. */
-  tap(): ReadTap | undefined
-  /**
-   * Given the stats of the handle an attempt opened, before any byte is sent and again once the
-   * whole file is read; throws (a ReleaseError) when the file is not the one planned, which ends
-   * the upload without a retry.
-   */
-  checkOpened?(stats: Stats): void
-}
+export type { FileReadObserver, ReadTap } from '../assets/read-tap.js'
 
 /** A request body. Files are always streamed from disk (reopened on every attempt), never buffered. */
 export type RequestBody =
@@ -130,6 +115,10 @@ export interface TransportOptions {
   readonly env?: Readonly<Record<string, string | undefined>>
   /** Backoff tuning; defaults: base 500 ms, cap 30 s, server-requested waits up to 5 min. */
   readonly retryTiming?: Partial<RetryTiming>
+  /** The forge's documented limits on content-creating requests, paced before they are hit. */
+  readonly writeWindows?: readonly WriteWindow[]
+  /** Told when a request waits for a rate limit, and why. */
+  readonly onPace?: (message: string, waitMs: number) => void
 }
 
 export interface RetryTiming {

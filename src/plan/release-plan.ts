@@ -1,6 +1,6 @@
 import type { LocalFile } from '../assets/local-file.js'
-import type { Platform } from '../settings/inputs.js'
-import type { AssetExistsPolicy, ExternalLink, ReleaseExistsPolicy } from '../settings/settings.js'
+import type { Platform } from './domain.js'
+import type { AssetExistsPolicy, ExternalLink, ReleaseExistsPolicy } from './domain.js'
 import type { ReleaseFields } from './remote.js'
 
 /** A file to publish, hashed. */

@@ -1,4 +1,4 @@
-import type { LinkType } from '../settings/settings.js'
+import type { LinkType } from './domain.js'
 
 /** The release as the forge holds it, in forge-neutral terms. */
 export interface RemoteRelease {

@@ -22,7 +22,7 @@ export interface TextLoggerOptions {
   readonly statusLine?: StatusLine
 }
 
-/** A logger that can also show transient progress (see steps/progress.ts). */
+/** A logger that can also show transient progress (see engine/progress.ts). */
 export interface TextLogger extends Logger {
   showProgress?(id: string, text: string | undefined): void
 }

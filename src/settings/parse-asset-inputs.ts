@@ -1,8 +1,8 @@
 import { isScalar, isSeq, parseDocument } from 'yaml'
 import { checkAssetName, checkDirectAssetPath } from '../assets/asset-name.js'
 import { inputError, type ReleaseError } from '../errors.js'
-import { INPUTS, type Platform } from './inputs.js'
-import type { AssetPattern, ExternalLink, LinkType, UploadTarget } from './settings.js'
+import { INPUTS } from './inputs.js'
+import type { AssetPattern, ExternalLink, LinkType } from './settings.js'
 
 /** link_type values come from the input table, so there is one list of them. */
 const LINK_TYPE_VALUES: readonly string[] =
@@ -11,12 +11,6 @@ const LINK_TYPE_VALUES: readonly string[] =
 const ASSET_KEYS = ['path', 'name', 'link_type', 'direct_asset_path'] as const
 const LINK_KEYS = ['name', 'url', 'link_type', 'direct_asset_path'] as const
 const LINK_SCHEMES = ['http:', 'https:', 'ftp:']
-
-export interface AssetNameRules {
-  /** Undefined while the platform is unknown: only the shared name rules apply. */
-  readonly platform: Platform | undefined
-  readonly uploadTo: UploadTarget
-}
 
 interface Parsed<T> {
   readonly value: T
@@ -30,7 +24,8 @@ interface Parsed<T> {
  * glob that is also valid YAML). In the glob form, blank lines and lines starting with `#` are
  * skipped, as @actions/glob does.
  */
-export function parseAssets(raw: string, rules: AssetNameRules): Parsed<AssetPattern[]> {
+/** Each forge's own name rules are checked once the files are found (the forge's AssetRules). */
+export function parseAssets(raw: string): Parsed<AssetPattern[]> {
   const firstLine =
     raw
       .split(/\r?\n/)
@@ -40,7 +35,7 @@ export function parseAssets(raw: string, rules: AssetNameRules): Parsed<AssetPat
   if (blockList || firstLine.startsWith('[')) {
     const document = readYamlList(raw, 'assets')
     if (blockList || document.problems.length === 0) {
-      return parseAssetItems(document.value, document.problems, rules)
+      return parseAssetItems(document.value, document.problems)
     }
   }
   const problems: ReleaseError[] = []
@@ -57,7 +52,6 @@ export function parseAssets(raw: string, rules: AssetNameRules): Parsed<AssetPat
 function parseAssetItems(
   items: readonly unknown[],
   problems: ReleaseError[],
-  rules: AssetNameRules,
 ): Parsed<AssetPattern[]> {
   const patterns: AssetPattern[] = []
   items.forEach((item, index) => {
@@ -111,7 +105,7 @@ function parseAssetItems(
       return
     }
     if (fields.name !== undefined) {
-      for (const problem of checkAssetName(fields.name, rules.platform, rules.uploadTo)) {
+      for (const problem of checkAssetName(fields.name)) {
         problems.push(inputError('assets', `${where}: ${problem.message}`, problem.hint))
       }
     }

@@ -1,30 +1,28 @@
-import type { SymlinkPolicy } from '../assets/follow-symlinks.js'
-import type { Platform } from './inputs.js'
+import type {
+  AssetExistsPolicy,
+  AssetPattern,
+  ExternalLink,
+  LinkType,
+  Platform,
+  ReleaseExistsPolicy,
+  SymlinkPolicy,
+  UploadTarget,
+} from '../plan/domain.js'
+
+export type {
+  AssetExistsPolicy,
+  AssetPattern,
+  ExternalLink,
+  LinkType,
+  Platform,
+  ReleaseExistsPolicy,
+  SymlinkPolicy,
+  UploadTarget,
+} from '../plan/domain.js'
+export { LINK_TYPES } from '../plan/domain.js'
 
 export type TokenType = 'private' | 'job' | 'bearer'
-export type LinkType = 'other' | 'runbook' | 'image' | 'package'
-export const LINK_TYPES: readonly LinkType[] = ['other', 'runbook', 'image', 'package']
-export type ReleaseExistsPolicy = 'update' | 'skip' | 'fail'
-export type AssetExistsPolicy = 'replace' | 'skip' | 'fail'
-export type UploadTarget = 'generic_package' | 'project_uploads'
 export type MakeLatest = 'true' | 'false' | 'legacy'
-
-/** One entry of the `assets` input: a glob (or path) and how its files are published. */
-export interface AssetPattern {
-  readonly pattern: string
-  /** Upload name; only allowed when the pattern matches exactly one file. */
-  readonly name?: string
-  readonly linkType?: LinkType
-  readonly directAssetPath?: string
-}
-
-/** One entry of `asset_links`: a link to something the tool does not upload. */
-export interface ExternalLink {
-  readonly name: string
-  readonly url: string
-  readonly linkType: LinkType
-  readonly directAssetPath?: string
-}
 
 /** What the CI system tells about the run, for evidence and defaults. */
 export interface CiContext {
@@ -78,6 +76,8 @@ export interface Settings {
   readonly caFile?: string
   readonly dryRun: boolean
   readonly maxParallelUploads: number
+  /** 0: the forge's documented write limits. */
+  readonly maxWritesPerMinute: number
   readonly retries: number
   readonly timeoutSeconds: number
   readonly outputsFile?: string
@@ -91,4 +91,6 @@ export interface Settings {
   readonly ci: CiContext
   /** Inputs given that do not apply to the chosen platform, and similar non-fatal findings. */
   readonly warnings: readonly string[]
+  /** What the reader concluded on its own: an alias read as our input, a detected platform. */
+  readonly notices: readonly string[]
 }

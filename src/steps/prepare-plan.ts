@@ -5,10 +5,11 @@ import path from 'node:path'
 import { discoverAssets } from '../assets/discover-assets.js'
 import { InputErrors, type ReleaseError, inputError } from '../errors.js'
 import type { Logger } from '../log.js'
+import type { AssetRules } from '../assets/asset-rules.js'
 import type { LocalFile } from '../assets/local-file.js'
 import type { ReleasePlan } from '../plan/release-plan.js'
 import type { Settings } from '../settings/settings.js'
-import { DERIVED_NAMES } from './derived-names.js'
+import { DERIVED_NAMES } from '../plan/derived-names.js'
 
 /**
  * SPEC step 2: reads the description file, finds the asset files and checks that they can be
@@ -18,6 +19,7 @@ import { DERIVED_NAMES } from './derived-names.js'
  */
 export async function preparePlan(
   settings: Settings,
+  rules: AssetRules,
   log: Logger,
 ): Promise<ReleasePlan<LocalFile>> {
   const problems: ReleaseError[] = []
@@ -59,8 +61,7 @@ export async function preparePlan(
     workspace: settings.workspace,
     followSymlinks: settings.followSymlinks,
     failOnUnmatched: settings.failOnUnmatchedAssets,
-    platform: settings.platform,
-    uploadTo: settings.uploadTo,
+    rules,
     defaultLinkType: settings.assetLinkType,
   })
   problems.push(...discovered.problems)
@@ -77,6 +78,7 @@ export async function preparePlan(
       )
     }
   }
+  problems.push(...checkAssetCount(discovered.files.length, settings, rules))
   for (const file of discovered.files) {
     try {
       await access(file.path, constants.R_OK)
@@ -161,6 +163,19 @@ export function applyStoredNames<F extends LocalFile>(
   })
   if (problems.length > 0) throw new InputErrors(problems)
   return { ...plan, files }
+}
+
+/** More files than one release of the forge may hold (SHA256SUMS and the evidence count too). */
+function checkAssetCount(files: number, settings: Settings, rules: AssetRules): ReleaseError[] {
+  const derived = (settings.checksums ? 1 : 0) + (settings.evidence ? 1 : 0)
+  if (rules.maxAssets === undefined || files + derived <= rules.maxAssets) return []
+  return [
+    inputError(
+      'assets',
+      `${files} files${derived > 0 ? ` and ${derived} made by forge-release` : ''} would be published, but a release on ${settings.platform} holds at most ${rules.maxAssets}.`,
+      'Publish fewer files: bundle them in archives, or narrow the globs.',
+    ),
+  ]
 }
 
 /** Why the dotenv report cannot be written to `file`, or undefined (a missing file is fine). */

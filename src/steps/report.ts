@@ -1,21 +1,16 @@
 import { mkdir, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 
+import type { PublishedAsset } from '../engine/publish.js'
 import type { RemoteRelease } from '../forges/forge.js'
+import type { Step } from '../plan/steps.js'
 import { writeDotenv } from '../runtime/dotenv.js'
 import type { OutputValues, Runtime } from '../runtime/runtime.js'
 import type { Settings } from '../settings/settings.js'
-import { CHECKSUMS_NAME } from './derived-names.js'
+import { CHECKSUMS_NAME } from '../plan/derived-names.js'
 import { formatBytes } from '../assets/asset-size.js'
 
-export interface PublishedAsset {
-  readonly name: string
-  readonly url: string
-  readonly directAssetUrl: string
-  readonly linkType: string
-  readonly size: number
-  readonly sha256: string
-}
+export type { PublishedAsset }
 
 export interface ReportInput {
   readonly release: RemoteRelease
@@ -30,6 +25,8 @@ export interface RunResult {
   readonly outputs: OutputValues
   /** Set on a dry run: the write requests that would have been made, and no outputs. */
   readonly plannedRequests?: readonly string[]
+  /** Set on a dry run: the step list the executor would have run. */
+  readonly plannedSteps?: readonly Step[]
 }
 
 /** SPEC step 6: outputs for later steps, the dotenv report and the summary table. */

@@ -11,14 +11,17 @@ import type { Transport } from '../../../src/http/types.js'
 import type { Logger } from '../../../src/log.js'
 import { registerSecret } from '../../../src/secrets.js'
 import { startFakeGitHub, type FakeGitHub } from '../../support/fake-forge/github.js'
+import { engineFor, type EngineHarness } from '../../support/engine-harness.js'
 import { makeWorkspace } from '../../support/run-tool.js'
 
 const TOKEN = 'ghs_AdapterTestToken_0123456789'
+const noSleep = (): Promise<void> => Promise.resolve()
 const REPO = 'octo/app'
 
 let gh: FakeGitHub
 let transport: Transport
 let forge: GitHubForge
+let engine: EngineHarness
 let logs: string[]
 let sleeps: number[]
 let dir: string
@@ -50,11 +53,6 @@ const makeForge = (token = TOKEN): GitHubForge => {
       apiUrl: gh.apiUrl,
       repository: REPO,
       token,
-      retries: 3,
-      sleep: (ms) => {
-        sleeps.push(ms)
-        return Promise.resolve()
-      },
     },
     transport,
     logger,
@@ -108,6 +106,13 @@ beforeEach(async () => {
     tokens: { [TOKEN]: { permission: 'write' } },
   })
   forge = makeForge()
+  engine = engineFor(forge, {
+    log: logger,
+    sleep: (ms) => {
+      sleeps.push(ms)
+      return Promise.resolve()
+    },
+  })
 })
 
 afterEach(async () => {
@@ -192,7 +197,7 @@ describe('GitHubForge: finding releases and tags', () => {
   it('names the project when the repository is not visible', async () => {
     await transport.close()
     forge = new GitHubForge(
-      { apiUrl: gh.apiUrl, repository: 'octo/nope', token: TOKEN, retries: 0 },
+      { apiUrl: gh.apiUrl, repository: 'octo/nope', token: TOKEN },
       (transport = createTransport({
         credentials: { headers: { Authorization: `Bearer ${TOKEN}` }, origins: [gh.webUrl] },
         retries: 0,
@@ -221,7 +226,7 @@ describe('GitHubForge: finding releases and tags', () => {
 
 describe('GitHubForge: creating releases in a build matrix', () => {
   it('creates a draft and keeps it when it is the only one', async () => {
-    const result = await forge.createRelease(fields(), [])
+    const result = await engine.create(fields())
     expect(result.created).toBe(true)
     expect(result.release.draft).toBe(true)
     expect(gh.state.releasesOf(REPO)).toHaveLength(1)
@@ -229,7 +234,7 @@ describe('GitHubForge: creating releases in a build matrix', () => {
 
   it('deletes its own draft and joins the earlier one when another job created a draft first', async () => {
     const earlier = seedRelease('v1.0.0', true)
-    const result = await forge.createRelease(fields(), [])
+    const result = await engine.create(fields())
     expect(result).toMatchObject({ created: false, release: { id: String(earlier.id) } })
     expect(gh.state.releasesOf(REPO).map((r) => r.id)).toEqual([earlier.id])
     expect(gh.state.journal.filter((e) => e.kind === 'delete-release')).toHaveLength(1)
@@ -239,7 +244,7 @@ describe('GitHubForge: creating releases in a build matrix', () => {
     gh.config.tagLookupLag = { reads: 3 }
     const published = seedRelease('v1.0.0', false)
     published.hiddenReads = 3
-    const result = await forge.createRelease(fields(), [])
+    const result = await engine.create(fields())
     expect(result).toMatchObject({
       created: false,
       release: { id: String(published.id), draft: false },
@@ -249,17 +254,17 @@ describe('GitHubForge: creating releases in a build matrix', () => {
 
   it('explains an unknown ref', async () => {
     await expect(
-      forge.createRelease({ ...fields(), draft: false, ref: 'no-such-branch' }, []),
+      engine.create({ ...fields(), draft: false, ref: 'no-such-branch' }),
     ).rejects.toMatchObject({ code: 'INVALID_INPUT', input: 'ref' })
   })
 
   it('sends make_latest as a string when publishing, and none for a prerelease', async () => {
-    const { release } = await forge.createRelease(fields(), [])
+    const { release } = await engine.create(fields())
     const published = await forge.publishRelease(release, { ...fields(), makeLatest: 'legacy' })
     expect(published).toMatchObject({ draft: false, commitSha: gh.repo(REPO).branches.get('main') })
     expect(gh.repo(REPO).latestReleaseId).toBe(Number(release.id))
 
-    const pre = await forge.createRelease({ ...fields('v2.0.0-rc.1'), prerelease: true }, [])
+    const pre = await engine.create({ ...fields('v2.0.0-rc.1'), prerelease: true })
     await forge.publishRelease(pre.release, {
       ...fields('v2.0.0-rc.1'),
       prerelease: true,
@@ -269,14 +274,14 @@ describe('GitHubForge: creating releases in a build matrix', () => {
   })
 
   it('publishing twice (every job of a matrix does) leaves one published release', async () => {
-    const { release } = await forge.createRelease(fields(), [])
+    const { release } = await engine.create(fields())
     await forge.publishRelease(release, fields())
     await forge.publishRelease(release, fields())
     expect(gh.state.journal.filter((e) => e.kind === 'publish')).toHaveLength(1)
   })
 
   it('refuses to publish a duplicate draft once another release owns the tag', async () => {
-    const { release } = await forge.createRelease(fields(), [])
+    const { release } = await engine.create(fields())
     seedRelease('v1.0.0', false)
     await expect(forge.publishRelease(release, fields())).rejects.toMatchObject({
       code: 'RELEASE_EXISTS',
@@ -288,12 +293,12 @@ describe('GitHubForge: assets', () => {
   let release: RemoteRelease
 
   beforeEach(async () => {
-    release = (await forge.createRelease(fields(), [])).release
+    release = (await engine.create(fields())).release
   })
 
   it('uploads to the upload_url with Content-Length and Content-Type, and reads the digest back', async () => {
     const file = await fileOf('app.tar.gz', 'tarball bytes')
-    const asset = await forge.uploadAsset(release, file, undefined, () => undefined)
+    const asset = await engine.upload(release, file, undefined, () => undefined)
     expect(asset).toMatchObject({
       name: 'app.tar.gz',
       size: file.size,
@@ -308,7 +313,7 @@ describe('GitHubForge: assets', () => {
   })
 
   it('lists uploaded assets with their sha256 and leaves starter ones out', async () => {
-    await forge.uploadAsset(release, await fileOf('a.txt', 'a'), undefined, () => undefined)
+    await engine.upload(release, await fileOf('a.txt', 'a'), undefined, () => undefined)
     gh.state.addAsset(
       gh.state.releasesOf(REPO)[0] ?? seedRelease('x', true),
       { name: 'b.txt', label: null, contentType: 'text/plain' },
@@ -320,18 +325,13 @@ describe('GitHubForge: assets', () => {
   })
 
   it('replaces an asset by deleting the old one first: GitHub cannot overwrite', async () => {
-    const old = await forge.uploadAsset(
+    const old = await engine.upload(
       release,
       await fileOf('a.txt', 'old'),
       undefined,
       () => undefined,
     )
-    const fresh = await forge.uploadAsset(
-      release,
-      await fileOf('a.txt', 'new'),
-      old,
-      () => undefined,
-    )
+    const fresh = await engine.upload(release, await fileOf('a.txt', 'new'), old, () => undefined)
     expect(fresh.sha256).toBe(createHash('sha256').update('new').digest('hex'))
     const names = gh.state.releasesOf(REPO)[0]?.assets.map((a) => a.name)
     expect(names).toEqual(['a.txt'])
@@ -339,21 +339,24 @@ describe('GitHubForge: assets', () => {
 
   it('returns the asset another job stored with the same bytes (422 already_exists)', async () => {
     const file = await fileOf('same.txt', 'same')
-    const theirs = await makeForge().uploadAsset(release, file, undefined, () => undefined)
-    const ours = await forge.uploadAsset(release, file, undefined, () => undefined)
-    expect(ours.handle).toEqual(theirs.handle)
-  })
-
-  it('refuses with ASSET_EXISTS when another job stored different bytes under the name', async () => {
-    await makeForge().uploadAsset(
+    const theirs = await engineFor(makeForge(), { log: logger, sleep: noSleep }).upload(
       release,
-      await fileOf('x.txt', 'theirs'),
+      file,
       undefined,
       () => undefined,
     )
-    await expect(
-      forge.uploadAsset(release, await fileOf('x.txt', 'ours'), undefined, () => undefined),
-    ).rejects.toMatchObject({ code: 'ASSET_EXISTS' })
+    const ours = await engine.upload(release, file, undefined, () => undefined)
+    expect(ours.handle).toEqual(theirs.handle)
+  })
+
+  it('gives way to different bytes another job stored under the name, deleting nothing', async () => {
+    const theirs = await engineFor(makeForge(), { log: logger, sleep: noSleep }).upload(
+      release,
+      await fileOf('x.txt', 'theirs'),
+    )
+    const result = await engine.store(release, await fileOf('x.txt', 'ours'))
+    expect(result).toMatchObject({ how: 'other', value: { handle: theirs.handle } })
+    expect(gh.state.journal.filter((e) => e.kind === 'delete-asset')).toEqual([])
   })
 
   it('waits while another job uploads the same name, then keeps that upload when it has the same bytes', async () => {
@@ -367,25 +370,18 @@ describe('GitHubForge: assets', () => {
       'other-job',
     )
     const waits: number[] = []
-    const patient = new GitHubForge(
-      {
-        apiUrl: gh.apiUrl,
-        repository: REPO,
-        token: TOKEN,
-        retries: 3,
-        sleep: (ms) => {
-          waits.push(ms)
-          // …and it completes while we wait.
-          theirs.state = 'uploaded'
-          theirs.size = file.size
-          theirs.digest = `sha256:${file.sha256}`
-          return Promise.resolve()
-        },
+    const patient = engineFor(forge, {
+      log: logger,
+      sleep: (ms) => {
+        waits.push(ms)
+        // …and it completes while we wait.
+        theirs.state = 'uploaded'
+        theirs.size = file.size
+        theirs.digest = `sha256:${file.sha256}`
+        return Promise.resolve()
       },
-      transport,
-      logger,
-    )
-    const asset = await patient.uploadAsset(release, file, undefined, () => undefined)
+    })
+    const asset = await patient.upload(release, file)
     expect(asset.handle).toMatchObject({ assetId: theirs.id })
     expect(waits).toHaveLength(1)
     expect(gh.state.journal.filter((e) => e.kind === 'delete-asset')).toEqual([])
@@ -399,20 +395,20 @@ describe('GitHubForge: assets', () => {
       { name: 'stuck.bin', label: null, contentType: 'application/octet-stream' },
       'crashed-job',
     )
-    const asset = await forge.uploadAsset(release, file, undefined, () => undefined)
+    const asset = await engine.upload(release, file, undefined, () => undefined)
     expect(asset.sha256).toBe(file.sha256)
     expect(gh.state.journal.filter((e) => e.kind === 'delete-asset')).toHaveLength(1)
     expect(gh.state.releasesOf(REPO)[0]?.assets.map((a) => a.state)).toEqual(['uploaded'])
   })
 
   it('downloads through the API redirect without sending the token to the storage host', async () => {
-    const asset = await forge.uploadAsset(
+    const asset = await engine.upload(
       release,
       await fileOf('d.txt', 'download me'),
       undefined,
       () => undefined,
     )
-    const stream = await forge.openAsset(asset)
+    const stream = await engine.open(asset)
     const chunks: Buffer[] = []
     for await (const chunk of stream) chunks.push(chunk as Buffer)
     expect(Buffer.concat(chunks).toString()).toBe('download me')
@@ -423,7 +419,7 @@ describe('GitHubForge: assets', () => {
 
   it('reports a published immutable release as the reason an asset cannot change', async () => {
     gh.config.immutableReleases = true
-    const asset = await forge.uploadAsset(
+    const asset = await engine.upload(
       release,
       await fileOf('i.txt', 'one'),
       undefined,
@@ -432,7 +428,7 @@ describe('GitHubForge: assets', () => {
     await forge.publishRelease(release, fields())
     const published = { ...release, draft: false }
     await expect(
-      forge.uploadAsset(published, await fileOf('i.txt', 'two'), asset, () => undefined),
+      engine.upload(published, await fileOf('i.txt', 'two'), asset, () => undefined),
     ).rejects.toMatchObject({ code: 'FORBIDDEN', input: 'assets' })
   })
 
@@ -443,7 +439,7 @@ describe('GitHubForge: assets', () => {
       .update(await readFile(big))
       .digest('hex')
     const sent: number[] = []
-    await forge.uploadAsset(
+    await engine.upload(
       release,
       {
         name: 'big.bin',
@@ -464,15 +460,28 @@ describe('GitHubForge: assets', () => {
 describe('GitHubForge: dry-run descriptions', () => {
   it('describes the create, upload and publish requests', async () => {
     const file = await fileOf('my app.zip', 'z')
-    expect(forge.describe({ kind: 'create-release', fields: fields(), links: [] })).toEqual([
-      `POST ${gh.apiUrl}/repos/${REPO}/releases (draft, tag v1.0.0)`,
+    expect(
+      forge.describe({
+        kind: 'create-release',
+        tagName: 'v1.0.0',
+        fields: fields(),
+        draft: true,
+        withLinks: false,
+        recovery: 'adopt',
+      }),
+    ).toEqual([`POST ${gh.apiUrl}/repos/${REPO}/releases (draft, tag v1.0.0)`])
+    expect(
+      forge.describe({
+        kind: 'upload',
+        file: { ...file, linkType: 'other' },
+        recovery: 'give-way',
+      }),
+    ).toEqual([
+      `POST ${gh.apiUrl}/repos/${REPO}/releases/<new draft>/assets?name=my.app.zip (1 byte)`,
     ])
-    expect(forge.describe({ kind: 'upload', file })).toEqual([
-      `POST ${gh.apiUrl}/repos/${REPO}/releases/<new draft>/assets?name=my.app.zip (1 bytes)`,
-    ])
-    expect(forge.describe({ kind: 'publish-release' })).toEqual([
+    expect(forge.describe({ kind: 'publish', tagName: 'v1.0.0', recovery: 'repeat' })).toEqual([
       `PATCH ${gh.apiUrl}/repos/${REPO}/releases/<new draft> (draft: false)`,
     ])
-    expect(forge.describe({ kind: 'collect-evidence' })).toEqual([])
+    expect(forge.describe({ kind: 'verify', recovery: 'repeat' })).toEqual([])
   })
 })

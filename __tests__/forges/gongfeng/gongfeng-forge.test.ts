@@ -5,11 +5,19 @@ import path from 'node:path'
 
 import { FileDigest } from '../../../src/assets/file-digest.js'
 import { ReleaseError } from '../../../src/errors.js'
-import type { ReleaseFields, RemoteRelease, UploadFile } from '../../../src/forges/forge.js'
+import {
+  hasDrafts,
+  hasLinks,
+  hasServerEvidence,
+  type ReleaseFields,
+  type RemoteRelease,
+  type UploadFile,
+} from '../../../src/forges/forge.js'
 import { GongfengForge } from '../../../src/forges/gongfeng/gongfeng-forge.js'
 import { createTransport } from '../../../src/http/transport.js'
 import type { Transport } from '../../../src/http/types.js'
 import type { Logger } from '../../../src/log.js'
+import { engineFor, type EngineHarness } from '../../support/engine-harness.js'
 import { startFakeGongfeng, type FakeGongfeng } from '../../support/fake-forge/index.js'
 
 const TOKEN = 'gfpat-adapter-test-token'
@@ -19,6 +27,7 @@ const API_PROJECT = '/api/v3/projects/tencent%2Fcode'
 let gf: FakeGongfeng
 let http: Transport
 let forge: GongfengForge
+let engine: EngineHarness
 let dir: string
 let warnings: string[]
 let sleeps: number[]
@@ -52,7 +61,8 @@ async function setup(options: Parameters<typeof startFakeGongfeng>[0] = {}): Pro
     sleep,
     random: () => 0,
   })
-  forge = new GongfengForge({ apiUrl: gf.apiUrl, project: PROJECT, sleep }, http, log)
+  forge = new GongfengForge({ apiUrl: gf.apiUrl, project: PROJECT }, http, log)
+  engine = engineFor(forge, { log, sleep })
 }
 
 beforeEach(async () => {
@@ -195,9 +205,8 @@ describe('creating and updating releases', () => {
   beforeEach(() => setup())
 
   it('creates with a form body: tag, start_point, tag_message, title, description, labels, type', async () => {
-    const result = await forge.createRelease(
+    const result = await engine.create(
       fields({ name: 'App', description: 'Notes', tagMessage: 'Annotated', labels: ['x', 'y'] }),
-      [],
     )
     expect(result.created).toBe(true)
     expect(result.release).toMatchObject({ name: 'App', description: 'Notes', labels: ['x', 'y'] })
@@ -210,21 +219,22 @@ describe('creating and updating releases', () => {
 
   it('names the tag itself as start_point when no ref is given, so an existing tag is released', async () => {
     gf.state.addTag(PROJECT, { name: 'v1.0.0' })
-    const result = await forge.createRelease(fields({ ref: undefined }), [])
+    const result = await engine.create(fields({ ref: undefined }))
     expect(result.created).toBe(true)
     expect(gf.state.release(PROJECT, 'v1.0.0')?.type).toBe('release')
   })
 
-  it('returns the release another job created first, with created false and no second POST', async () => {
+  it('adopts the release another job created first, with created false and no second POST', async () => {
     gf.state.addRelease(PROJECT, { tag: 'v1.0.0', title: 'Theirs' })
-    const result = await forge.createRelease(fields(), [])
-    expect(result).toMatchObject({ created: false, release: { name: 'Theirs' } })
-    expect(writes()).toEqual([`POST ${API_PROJECT}/releases`])
+    const result = await engine.create(fields())
+    expect(result).toMatchObject({ created: false, release: { tagName: 'v1.0.0' } })
+    // Adopted, then brought in line with this run's fields.
+    expect(writes()).toEqual([`POST ${API_PROJECT}/releases`, `PUT ${API_PROJECT}/releases/v1.0.0`])
   })
 
   it('reads instead of re-sending when the create landed but its answer was lost', async () => {
     gf.faults.add({ method: 'POST', path: /\/releases$/, kind: { reset: 'after-apply' } })
-    const result = await forge.createRelease(fields(), [])
+    const result = await engine.create(fields())
     expect(result.created).toBe(true)
     expect(result.release.tagName).toBe('v1.0.0')
     expect(writes()).toEqual([`POST ${API_PROJECT}/releases`])
@@ -232,7 +242,7 @@ describe('creating and updating releases', () => {
 
   it('sends the create again once a read shows the lost request did not land', async () => {
     gf.faults.add({ method: 'POST', path: /\/releases$/, kind: { status: 502 } })
-    const result = await forge.createRelease(fields(), [])
+    const result = await engine.create(fields())
     expect(result.created).toBe(true)
     expect(writes()).toEqual([`POST ${API_PROJECT}/releases`, `POST ${API_PROJECT}/releases`])
     expect(gf.project(PROJECT).releases.size).toBe(1)
@@ -241,18 +251,18 @@ describe('creating and updating releases', () => {
   it('promotes a plain tag with PUT type=release when the server refuses to create over it', async () => {
     gf.config.createOnBaseline = 'conflict'
     gf.state.addTag(PROJECT, { name: 'v1.0.0' })
-    const result = await forge.createRelease(fields({ description: 'Now a release' }), [])
+    const result = await engine.create(fields({ description: 'Now a release' }))
     expect(result.created).toBe(true)
     expect(gf.state.release(PROJECT, 'v1.0.0')?.description).toBe('Now a release')
     expect(writes()).toEqual([`POST ${API_PROJECT}/releases`, `PUT ${API_PROJECT}/releases/v1.0.0`])
   })
 
   it('names ref when the tag is missing and there is nothing to create it from', async () => {
-    await expect(forge.createRelease(fields({ ref: undefined }), [])).rejects.toMatchObject({
+    await expect(engine.create(fields({ ref: undefined }))).rejects.toMatchObject({
       code: 'TAG_MISSING',
       input: 'ref',
     })
-    await expect(forge.createRelease(fields({ ref: 'nosuchbranch' }), [])).rejects.toMatchObject({
+    await expect(engine.create(fields({ ref: 'nosuchbranch' }))).rejects.toMatchObject({
       code: 'INVALID_INPUT',
       input: 'ref',
     })
@@ -260,7 +270,7 @@ describe('creating and updating releases', () => {
 
   it('names labels when the server refuses them', async () => {
     const labels = Array.from({ length: 11 }, (_, i) => `l${i}`)
-    await expect(forge.createRelease(fields({ labels }), [])).rejects.toMatchObject({
+    await expect(engine.create(fields({ labels }))).rejects.toMatchObject({
       code: 'INVALID_INPUT',
       input: 'labels',
     })
@@ -283,7 +293,7 @@ describe('attachments', () => {
   it('uploads as multipart field file and uses the name Gongfeng returns', async () => {
     const release = await createdRelease()
     const file = await localFile('app (x64).zip', 'zip!')
-    const asset = await forge.uploadAsset(release, file, undefined, () => undefined)
+    const asset = await engine.upload(release, file, undefined, () => undefined)
     expect(asset).toMatchObject({ name: 'appx64.zip', size: 4, sha256: file.sha256, stored: true })
     expect(asset.url).toBe(
       `${gf.apiUrl}/projects/tencent%2Fcode/releases/v1.0.0/attachments/appx64.zip`,
@@ -295,7 +305,7 @@ describe('attachments', () => {
 
   it('keeps a Chinese file name intact through the multipart upload and the download URL', async () => {
     const release = await createdRelease()
-    const asset = await forge.uploadAsset(
+    const asset = await engine.upload(
       release,
       await localFile('工蜂-发布.txt', '你好'),
       undefined,
@@ -303,7 +313,7 @@ describe('attachments', () => {
     )
     expect(asset.name).toBe('工蜂-发布.txt')
     const chunks: Buffer[] = []
-    for await (const chunk of (await forge.openAsset(asset)) as AsyncIterable<Buffer>)
+    for await (const chunk of (await engine.open(asset)) as AsyncIterable<Buffer>)
       chunks.push(chunk)
     expect(Buffer.concat(chunks).toString()).toBe('你好')
   })
@@ -312,7 +322,7 @@ describe('attachments', () => {
     const release = await createdRelease()
     await uploadAsAnotherJob('v1.0.0', 'a.txt', 'old')
     const [old] = await forge.listAssets(release, 'v1.0.0')
-    await forge.uploadAsset(release, await localFile('a.txt', 'new!'), old, () => undefined)
+    await engine.upload(release, await localFile('a.txt', 'new!'), old, () => undefined)
     expect(writes().slice(1)).toEqual([
       `DELETE ${API_PROJECT}/releases/v1.0.0/attachments/a.txt`,
       `POST ${API_PROJECT}/releases/v1.0.0/attachments`,
@@ -324,7 +334,7 @@ describe('attachments', () => {
     const release = await createdRelease()
     gf.faults.add({ method: 'POST', path: /\/attachments$/, kind: { reset: 'after-apply' } })
     const file = await localFile('a.txt', 'content')
-    const asset = await forge.uploadAsset(release, file, undefined, () => undefined)
+    const asset = await engine.upload(release, file, undefined, () => undefined)
     expect(asset).toMatchObject({ name: 'a.txt', sha256: file.sha256 })
     expect(gf.requests.count({ method: 'POST' })).toBe(1)
     expect(gf.state.release(PROJECT, 'v1.0.0')?.attachments).toHaveLength(1)
@@ -333,7 +343,7 @@ describe('attachments', () => {
   it('uploads again when a read shows that an upload broken mid-body did not land', async () => {
     const release = await createdRelease()
     gf.faults.add({ method: 'POST', kind: { reset: 'mid-body', afterBytes: 10 } })
-    const asset = await forge.uploadAsset(
+    const asset = await engine.upload(
       release,
       await localFile('a.txt', 'x'.repeat(5000)),
       undefined,
@@ -347,32 +357,25 @@ describe('attachments', () => {
     const release = await createdRelease()
     await uploadAsAnotherJob('v1.0.0', 'a.txt', 'same')
     const file = await localFile('a.txt', 'same')
-    const asset = await forge.uploadAsset(release, file, undefined, () => undefined)
+    const asset = await engine.upload(release, file, undefined, () => undefined)
     expect(asset.sha256).toBe(file.sha256)
     expect(warnings).toEqual([])
   })
 
-  it('keeps a different file another job stored at the same moment, with a warning and no sha256', async () => {
+  it('keeps a different file another job stored at the same moment, deleting nothing', async () => {
     const release = await createdRelease()
     await uploadAsAnotherJob('v1.0.0', 'a.txt', 'theirs')
-    const asset = await forge.uploadAsset(
-      release,
-      await localFile('a.txt', 'ours!!'),
-      undefined,
-      () => undefined,
-    )
-    expect(asset.sha256).toBeUndefined()
-    expect(warnings).toEqual([
-      'Another job stored a different a.txt at the same moment; keeping that one',
-    ])
+    const result = await engine.store(release, await localFile('a.txt', 'ours!!'))
+    expect(result.how).toBe('other')
+    expect(result.value.sha256).toBeUndefined()
     expect(gf.requests.count({ method: 'DELETE' })).toBe(0)
   })
 
   it('reports an attachment over the server limit as too large, naming assets', async () => {
     gf.config.maxAttachmentBytes = 100
     const release = await createdRelease()
-    const error = await forge
-      .uploadAsset(release, await localFile('big.bin', 'x'.repeat(200)), undefined, () => undefined)
+    const error = await engine
+      .upload(release, await localFile('big.bin', 'x'.repeat(200)), undefined, () => undefined)
       .catch((e: unknown) => e)
     expect(error).toMatchObject({ code: 'ASSET_TOO_LARGE', input: 'assets' })
   })
@@ -407,10 +410,10 @@ describe('attachments', () => {
     record.attachments = []
     duringSleep = () => uploadAsAnotherJob('v1.0.0', 'SHA256SUMS', 'new sums')
     const chunks: Buffer[] = []
-    for await (const chunk of (await forge.openAsset(asset!)) as AsyncIterable<Buffer>)
+    for await (const chunk of (await engine.open(asset!)) as AsyncIterable<Buffer>)
       chunks.push(chunk)
     expect(Buffer.concat(chunks).toString()).toBe('new sums')
-    expect(sleeps).toEqual([100])
+    expect(sleeps).toHaveLength(1)
   })
 
   it('gives up on an attachment that stays missing, with a NOT_FOUND error', async () => {
@@ -418,8 +421,8 @@ describe('attachments', () => {
     await uploadAsAnotherJob('v1.0.0', 'gone.txt', 'x')
     const [asset] = await forge.listAssets(release, 'v1.0.0')
     await forge.deleteAsset(release, asset!)
-    await expect(forge.openAsset(asset!)).rejects.toMatchObject({ code: 'NOT_FOUND' })
-    expect(sleeps).toHaveLength(7)
+    await expect(engine.open(asset!)).rejects.toMatchObject({ code: 'NOT_FOUND' })
+    expect(sleeps).toHaveLength(5)
   })
 })
 
@@ -430,35 +433,40 @@ describe('what the adapter says and never sends', () => {
     await forge.findRelease('v1.0.0')
     const file = await localFile('a.zip', 'x')
     expect(
-      forge.describe({ kind: 'create-release', fields: fields({ labels: ['a'] }), links: [] }),
+      forge.describe({
+        kind: 'create-release',
+        tagName: 'v1.0.0',
+        fields: fields({ labels: ['a'] }),
+        draft: false,
+        withLinks: false,
+        recovery: 'adopt',
+      }),
     ).toEqual([
       `POST ${gf.apiUrl}/projects/tencent%2Fcode/releases (tag v1.0.0, start_point master, labels a)`,
     ])
     expect(
       forge.describe({
         kind: 'upload',
-        file,
+        file: { ...file, linkType: 'other' },
         replacing: { name: 'a.zip', url: 'u', stored: true },
+        recovery: 'give-way',
       }),
     ).toEqual([
       `DELETE ${gf.apiUrl}/projects/tencent%2Fcode/releases/v1.0.0/attachments/a.zip`,
-      `POST ${gf.apiUrl}/projects/tencent%2Fcode/releases/v1.0.0/attachments (a.zip, 1 bytes)`,
+      `POST ${gf.apiUrl}/projects/tencent%2Fcode/releases/v1.0.0/attachments (a.zip, 1 byte)`,
     ])
-    expect(forge.describe({ kind: 'publish-release' })).toEqual([])
+    expect(forge.describe({ kind: 'publish', tagName: 'v1.0.0', recovery: 'repeat' })).toEqual([])
   })
 
-  it('has no links, drafts or server evidence: those calls change nothing on the server', async () => {
-    const release = await createdRelease()
-    const link = { name: 'a', url: 'https://example.com/a', linkType: 'other' as const }
-    await expect(forge.upsertLink(release, link, undefined)).resolves.toMatchObject({ name: 'a' })
-    await expect(forge.publishRelease(release)).resolves.toBe(release)
-    await expect(forge.collectServerEvidence()).resolves.toEqual({ collected: false })
-    expect(writes()).toEqual([])
+  it('has no links, drafts or server evidence: the adapter leaves those interfaces out', () => {
+    expect(hasLinks(forge)).toBe(false)
+    expect(hasDrafts(forge)).toBe(false)
+    expect(hasServerEvidence(forge)).toBe(false)
   })
 
   it('sends the token only as the PRIVATE-TOKEN header, never in a URL', async () => {
-    const release = (await forge.createRelease(fields(), [])).release
-    await forge.uploadAsset(release, await localFile('a.txt', 'x'), undefined, () => undefined)
+    const release = (await engine.create(fields())).release
+    await engine.upload(release, await localFile('a.txt', 'x'), undefined, () => undefined)
     await forge.findTag('v1.0.0')
     expect(gf.auth.query).toBe(0)
     for (const request of gf.requests.all()) {

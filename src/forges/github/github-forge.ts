@@ -6,22 +6,22 @@ import { getOctokit } from '@actions/github'
 import { ReleaseError } from '../../errors.js'
 import { HttpError } from '../../http/http-error.js'
 import { OutcomeUnknownError } from '../../http/outcome-unknown-error.js'
-import { classifyRetry, defaultRetryTiming, type RetryFailure } from '../../http/retry-policy.js'
 import type { Transport } from '../../http/types.js'
 import type { Logger } from '../../log.js'
+import type { Step } from '../../plan/steps.js'
 import type {
-  CreateResult,
+  DraftReleases,
   Forge,
-  ForgeCapabilities,
   LinkSpec,
-  PlannedOperation,
   ProgressCallback,
+  ReadBack,
+  ReadBackSituation,
   ReleaseFields,
   RemoteAsset,
-  RemoteLink,
   RemoteRelease,
   TagState,
   UploadFile,
+  WriteResult,
 } from '../forge.js'
 import { pickCanonicalRelease } from './canonical-release.js'
 import {
@@ -30,31 +30,26 @@ import {
   translateCommonError,
   unwrapOctokitError,
 } from './github-errors.js'
+import { gitHubAssetRules } from './github-rules.js'
 import { gitHubStoredName } from './stored-name.js'
 import { StreamedFile } from './streamed-file.js'
 import { createTransportFetch, LABEL_HEADER } from './transport-fetch.js'
 import type { GitHubAsset, GitHubRef, GitHubRelease } from './wire.js'
+import { plural } from '../../plural.js'
 
 /** The REST API version this adapter is written against (docs: "API versions"). */
 export const GITHUB_API_VERSION = '2022-11-28'
 
 const PER_PAGE = 100
 const RELEASES_PER_PAGE = 30
-/** Reads while a release another job just published is not visible yet (replication lag). */
-const LAG_READS = 5
 
-/**
- * Timeouts, proxies, the CA bundle and the retry policy come with the transport, which every
- * request goes through; `retries` also bounds repeating a write that a read showed did not land.
- */
+/** Timeouts, proxies, the CA bundle and the retry policy come with the transport. */
 export interface GitHubForgeOptions {
   readonly apiUrl: string
   /** owner/repo */
   readonly repository: string
   /** For Octokit's Authorization header, which goes only to the API and its upload host. */
   readonly token: string
-  readonly retries: number
-  readonly sleep?: (ms: number) => Promise<void>
 }
 
 type Octokit = ReturnType<typeof getOctokit>
@@ -70,23 +65,15 @@ interface AssetHandle {
  * draft, filled, verified and then published, so nobody sees a release with missing files and
  * immutable releases work. Files are uploaded to the release's `upload_url`.
  */
-export class GitHubForge implements Forge {
+export class GitHubForge implements Forge, DraftReleases {
   readonly platform = 'github' as const
-  readonly capabilities: ForgeCapabilities = {
-    separateLinks: false,
-    releaseBeforeUpload: true,
-    draftUntilPublished: true,
-    milestones: false,
-    releasedAt: false,
-    serverEvidence: false,
-  }
+  readonly rules = gitHubAssetRules
 
   private readonly api: string
   private readonly apiOrigin: string
   private readonly owner: string
   private readonly repo: string
   private readonly octokit: Octokit
-  private readonly sleep: (ms: number) => Promise<void>
   /** Origins of upload URLs the API itself handed out: the token may go there. */
   private readonly uploadOrigins = new Set<string>()
   /**
@@ -112,7 +99,6 @@ export class GitHubForge implements Forge {
     const [owner = '', repo = ''] = options.repository.split('/')
     this.owner = owner
     this.repo = repo
-    this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)))
     this.octokit = getOctokit(options.token, {
       baseUrl: this.api,
       request: {
@@ -192,37 +178,19 @@ export class GitHubForge implements Forge {
     return assets
   }
 
-  async createRelease(fields: ReleaseFields, _links: readonly LinkSpec[]): Promise<CreateResult> {
-    for (let attempt = 0; ; attempt++) {
-      let created: GitHubRelease
-      try {
-        created = await this.postRelease(fields)
-      } catch (error) {
-        if (isValidationError(error, alreadyExists('Release', 'tag_name'))) {
-          // A published release owns the tag: another job published first. Use it.
-          this.log.info(`Release ${fields.tagName} was published by another job meanwhile`)
-          return { release: await this.requireRelease(fields.tagName), created: false }
-        }
-        if (!(error instanceof OutcomeUnknownError)) {
-          throw translateReleaseError(error, fields, this.options.repository)
-        }
-        // The create may have landed: read, then decide.
-        const current = pickCanonicalRelease(
-          await this.listRawReleases(fields.tagName),
-          fields.tagName,
-        )
-        if (current !== undefined) {
-          return { release: await this.describeRelease(current), created: current.draft }
-        }
-        await this.waitBeforeRepeating(
-          failureOf(error),
-          attempt,
-          `create release ${fields.tagName}`,
-          error,
-        )
-        continue
+  async createRelease(
+    fields: ReleaseFields,
+    _links: readonly LinkSpec[],
+  ): Promise<WriteResult<RemoteRelease>> {
+    try {
+      return { kind: 'created', value: await this.describeRelease(await this.postRelease(fields)) }
+    } catch (error) {
+      if (error instanceof OutcomeUnknownError) return { kind: 'unknown', cause: error }
+      // A published release owns the tag: another job published first.
+      if (isValidationError(error, alreadyExists('Release', 'tag_name'))) {
+        return { kind: 'exists', cause: error }
       }
-      return this.settleMatrixRace(created, fields.tagName)
+      throw translateReleaseError(error, fields, this.options.repository)
     }
   }
 
@@ -251,7 +219,7 @@ export class GitHubForge implements Forge {
     file: UploadFile,
     replacing: RemoteAsset | undefined,
     onProgress: ProgressCallback,
-  ): Promise<RemoteAsset> {
+  ): Promise<WriteResult<RemoteAsset>> {
     if (release === undefined) {
       throw new ReleaseError({
         code: 'INTERNAL',
@@ -265,8 +233,8 @@ export class GitHubForge implements Forge {
       // of a build matrix may have stored exactly these bytes (SHA256SUMS, the evidence) since
       // the engine looked, and then there is nothing to do.
       const current = (await this.listRawAssets(releaseId)).find((a) => a.name === name)
-      if (current?.state === 'uploaded' && sha256Of(current) === (await file.digest.value())) {
-        return this.toRemoteAsset(release, current)
+      if (current?.state === 'uploaded' && (await holdsFile(current, file))) {
+        return { kind: 'created', value: this.toRemoteAsset(release, current) }
       }
       if (current?.state === 'uploaded') {
         await this.deleteRawAsset(current.id, name).catch((error: unknown) => {
@@ -276,54 +244,41 @@ export class GitHubForge implements Forge {
     }
     const leftOver = this.abandoned.get(releaseId)?.get(name)
     if (leftOver !== undefined) await this.deleteStarter(release, name, leftOver)
-    for (let attempt = 0; ; attempt++) {
-      try {
-        const stored = await this.postAsset(release, file, onProgress)
-        return await this.checkStored(release, stored, file)
-      } catch (error) {
-        const taken = isValidationError(error, alreadyExists('ReleaseAsset', 'name'))
-        const unknown = error instanceof OutcomeUnknownError
-        if (!taken && !unknown) throw translateUploadError(error, file, this.options.repository)
-        const lastAttempt = attempt >= this.options.retries
-        // The upload may have landed, or the name is held: read, then decide.
-        const current = (await this.listRawAssets(releaseId)).find((a) => a.name === name)
-        if (current?.state === 'uploaded') {
-          // Our upload landed after all, or another job stored the very same bytes.
-          if (sha256Of(current) === (await file.digest.value())) {
-            return this.toRemoteAsset(release, current)
-          }
-          // Another run stored other bytes under this name meanwhile (after our delete, when
-          // replacing). Deleting theirs would only start a tug of war: report it. The engine
-          // re-derives SHA256SUMS and the evidence, and tries again on its next round.
-          throw new ReleaseError({
-            code: 'ASSET_EXISTS',
-            input: 'assets',
-            message: `Another run stored a different ${name} in release ${release.tagName} while this one was uploading it.`,
-            hint: 'Give each job of a build matrix its own file names; re-running replaces it per if_asset_exists.',
-            cause: error,
-          })
-        }
-        if (current !== undefined && (unknown || attempt + 1 >= this.options.retries)) {
-          // Our own interrupted upload ("a 502 … may leave an empty asset with a state of
-          // `starter`"), or one that has not moved for all our retries: abandoned.
-          await this.deleteStarter(release, name, current.id)
-        } else if (current !== undefined && !lastAttempt) {
-          // Another job is uploading this name right now: give it time to finish.
-          // Waited for like a busy server (503), so the one retry policy decides how long.
-          await this.waitBeforeRepeating(
-            { kind: 'response', status: 503, headers: {} },
-            attempt,
-            `upload ${name}: another upload of it is in progress`,
-            error,
-          )
-          continue
-        }
-        if (lastAttempt) throw translateUploadError(error, file, this.options.repository)
-        if (unknown) {
-          await this.waitBeforeRepeating(failureOf(error), attempt, `upload ${name}`, error)
-        }
+    try {
+      const stored = await this.postAsset(release, file, onProgress)
+      return { kind: 'created', value: await this.checkStored(release, stored, file) }
+    } catch (error) {
+      if (error instanceof OutcomeUnknownError) return { kind: 'unknown', cause: error }
+      if (isValidationError(error, alreadyExists('ReleaseAsset', 'name'))) {
+        return { kind: 'exists', cause: translateUploadError(error, file, this.options.repository) }
       }
+      throw translateUploadError(error, file, this.options.repository)
     }
+  }
+
+  /**
+   * What holds the file's name now. An unfinished upload (state `starter`) is our own when the
+   * outcome was unknown ("a 502 … may leave an empty asset with a state of `starter`"), or
+   * abandoned when it has not moved for all our attempts: it is deleted so the name is free.
+   * Otherwise it may be another job's upload in progress, which is given time.
+   */
+  async readBackAsset(
+    release: RemoteRelease | undefined,
+    file: UploadFile,
+    situation: ReadBackSituation,
+  ): Promise<ReadBack<RemoteAsset>> {
+    if (release === undefined) return { kind: 'absent' }
+    const name = gitHubStoredName(file.name)
+    const current = (await this.listRawAssets(idOf(release))).find((a) => a.name === name)
+    if (current === undefined) return { kind: 'absent' }
+    if (current.state === 'uploaded') {
+      const value = this.toRemoteAsset(release, current)
+      return (await holdsFile(current, file)) ? { kind: 'landed', value } : { kind: 'other', value }
+    }
+    if (situation.outcome === 'unknown' || situation.lastAttempt) {
+      await this.deleteStarter(release, name, current.id)
+    }
+    return { kind: 'absent' }
   }
 
   async deleteAsset(release: RemoteRelease, asset: RemoteAsset): Promise<void> {
@@ -336,25 +291,27 @@ export class GitHubForge implements Forge {
     }
   }
 
-  linkUrlFor(asset: RemoteAsset): string {
-    return asset.url
+  async findEmptyDuplicates(release: RemoteRelease): Promise<RemoteRelease[]> {
+    const drafts = (await this.listRawReleases(release.tagName)).filter(
+      (r) => r.draft && String(r.id) !== release.id && r.assets?.length === 0,
+    )
+    return drafts.map((draft) => this.toRemoteRelease(draft, undefined))
   }
 
-  /** GitHub has no release links: an uploaded file is its own link. */
-  upsertLink(
-    _release: RemoteRelease,
-    link: LinkSpec,
-    existing: RemoteLink | undefined,
-  ): Promise<RemoteLink> {
-    return Promise.resolve(
-      existing ?? {
-        id: link.name,
-        name: link.name,
-        url: link.url,
-        linkType: link.linkType,
-        ...(link.directAssetPath === undefined ? {} : { directAssetPath: link.directAssetPath }),
-      },
-    )
+  async deleteRelease(release: RemoteRelease): Promise<void> {
+    try {
+      await this.call(`delete duplicate draft ${release.id ?? ''}`, (headers) =>
+        this.octokit.rest.repos.deleteRelease({
+          owner: this.owner,
+          repo: this.repo,
+          release_id: idOf(release),
+          headers,
+        }),
+      )
+    } catch (error) {
+      // Already gone: that is what we wanted.
+      if (!isHttpStatus(error, 404)) throw translateCommonError(error, this.options.repository)
+    }
   }
 
   async publishRelease(release: RemoteRelease, fields: ReleaseFields): Promise<RemoteRelease> {
@@ -391,26 +348,28 @@ export class GitHubForge implements Forge {
     return this.describeRelease(published, await this.readTagCommit(release.tagName, true))
   }
 
-  collectServerEvidence(): Promise<{ collected: boolean; sha?: string; message?: string }> {
-    return Promise.resolve({ collected: false })
-  }
-
   /**
    * `GET /releases/assets/{id}` with `Accept: application/octet-stream` answers a 302 to a
    * pre-signed storage URL on another host (or, as the docs allow, the bytes themselves). The
    * transport follows it without credentials: the token stays with the API.
    */
-  async openAsset(asset: RemoteAsset): Promise<Readable> {
+  async openAsset(asset: RemoteAsset): Promise<Readable | undefined> {
     const handle = requireHandle(asset)
-    const response = await this.call(`download ${asset.name}`, (headers) =>
-      this.octokit.request('GET /repos/{owner}/{repo}/releases/assets/{asset_id}', {
-        owner: this.owner,
-        repo: this.repo,
-        asset_id: handle.assetId,
-        headers: { ...headers, accept: 'application/octet-stream' },
-        request: { parseSuccessResponseBody: false },
-      }),
-    )
+    let response
+    try {
+      response = await this.call(`download ${asset.name}`, (headers) =>
+        this.octokit.request('GET /repos/{owner}/{repo}/releases/assets/{asset_id}', {
+          owner: this.owner,
+          repo: this.repo,
+          asset_id: handle.assetId,
+          headers: { ...headers, accept: 'application/octet-stream' },
+          request: { parseSuccessResponseBody: false },
+        }),
+      )
+    } catch (error) {
+      if (isHttpStatus(error, 404)) return undefined
+      throw error
+    }
     const body = response.data as unknown
     if (body instanceof ReadableStream) {
       return Readable.fromWeb(body as WebReadableStream<Uint8Array>)
@@ -438,30 +397,35 @@ export class GitHubForge implements Forge {
     return length
   }
 
-  describe(operation: PlannedOperation): string[] {
+  describe(step: Step): string[] {
     const releases = `${this.api}/repos/${this.owner}/${this.repo}/releases`
     const releaseId = this.known?.id ?? '<new draft>'
-    switch (operation.kind) {
+    const upload = (name: string, what: string): string =>
+      `POST ${this.uploadBase()}/${releaseId}/assets?name=${encodeURIComponent(name)} (${what})`
+    switch (step.kind) {
       case 'create-release':
-        return [`POST ${releases} (draft, tag ${operation.fields.tagName})`]
+        return [`POST ${releases} (${step.draft ? 'draft, ' : ''}tag ${step.tagName})`]
       case 'update-release':
-        return [`PATCH ${releases}/${releaseId}`]
+        return [`PATCH ${releases}/${releaseId} (${step.changed.join(', ')})`]
       case 'upload': {
-        const name = gitHubStoredName(operation.file.name)
-        const upload = `POST ${this.uploadBase()}/${releaseId}/assets?name=${encodeURIComponent(name)} (${operation.file.size} bytes)`
-        const handle = operation.replacing?.handle as AssetHandle | undefined
-        return handle === undefined
-          ? [upload]
-          : [`DELETE ${releases}/assets/${handle.assetId} (${name})`, upload]
+        const name = gitHubStoredName(step.file.name)
+        const handle = step.replacing?.handle as AssetHandle | undefined
+        return [
+          ...(handle === undefined
+            ? []
+            : [`DELETE ${releases}/assets/${handle.assetId} (${name})`]),
+          upload(name, plural(step.file.size, 'byte')),
+        ]
       }
-      case 'delete-asset': {
-        const handle = operation.asset.handle as AssetHandle | undefined
-        return [`DELETE ${releases}/assets/${handle?.assetId ?? '…'} (${operation.asset.name})`]
-      }
-      case 'publish-release':
+      case 'write-checksums':
+        return [upload('SHA256SUMS', 'when changed')]
+      case 'write-evidence':
+        return [upload('release-evidence.intoto.json', 'when changed')]
+      case 'publish':
         return [`PATCH ${releases}/${releaseId} (draft: false)`]
-      case 'upsert-link':
-      case 'collect-evidence':
+      case 'link':
+      case 'collect-server-evidence':
+      case 'verify':
         return []
     }
   }
@@ -484,48 +448,6 @@ export class GitHubForge implements Forge {
     // "Get a published release with the specified tag": a draft 404s there, and so may a
     // release published moments ago by another job (replication lag). The list has both.
     return pickCanonicalRelease(await this.listRawReleases(tagName), tagName)
-  }
-
-  /** A release GitHub said exists (422 already_exists) but that may not be readable yet. */
-  private async requireRelease(tagName: string): Promise<RemoteRelease> {
-    for (let attempt = 0; attempt < LAG_READS; attempt++) {
-      const release = await this.findRelease(tagName)
-      if (release !== undefined) return release
-      await this.sleep(200 * (attempt + 1))
-    }
-    throw new ReleaseError({
-      code: 'INTERNAL',
-      message: `GitHub said a release for ${tagName} exists, but it cannot be read.`,
-      hint: 'Check that the token may read the releases of the repository, then re-run.',
-    })
-  }
-
-  /**
-   * Jobs of a build matrix that found no release each create a draft. Right after creating,
-   * every job lists the tag's releases and keeps the canonical one (canonical-release.ts); a job
-   * whose draft lost deletes it before uploading anything and carries on with the winner.
-   */
-  private async settleMatrixRace(created: GitHubRelease, tagName: string): Promise<CreateResult> {
-    const canonical = pickCanonicalRelease(await this.listRawReleases(tagName), tagName) ?? created
-    if (canonical.id === created.id) {
-      return { release: await this.describeRelease(created), created: true }
-    }
-    this.log.info(
-      `Another job created release ${tagName} at the same time (id ${canonical.id}); removing this job's duplicate draft ${created.id}`,
-    )
-    try {
-      await this.call(`delete duplicate draft ${created.id}`, (headers) =>
-        this.octokit.rest.repos.deleteRelease({
-          owner: this.owner,
-          repo: this.repo,
-          release_id: created.id,
-          headers,
-        }),
-      )
-    } catch (error) {
-      if (!isHttpStatus(error, 404)) throw translateCommonError(error, this.options.repository)
-    }
-    return { release: await this.describeRelease(canonical), created: false }
   }
 
   private postRelease(fields: ReleaseFields): Promise<GitHubRelease> {
@@ -583,7 +505,7 @@ export class GitHubForge implements Forge {
     if ((sha256 !== undefined && sha256 !== expected) || stored.size !== file.size) {
       throw new ReleaseError({
         code: 'VERIFY_FAILED',
-        message: `GitHub stored ${stored.name} with ${stored.size} bytes and sha256 ${sha256 ?? 'unknown'}, but the file has ${file.size} bytes and sha256 ${expected}.`,
+        message: `GitHub stored ${stored.name} with ${plural(stored.size, 'byte')} and sha256 ${sha256 ?? 'unknown'}, but the file has ${plural(file.size, 'byte')} and sha256 ${expected}.`,
         hint: 'The upload was corrupted on the way; run the job again.',
       })
     }
@@ -699,27 +621,6 @@ export class GitHubForge implements Forge {
     }
   }
 
-  /**
-   * Waits before repeating a write that a read showed did not land (so repeating it is
-   * harmless), as long as the retry policy allows; otherwise rethrows `cause`.
-   */
-  private async waitBeforeRepeating(
-    failure: RetryFailure,
-    attempt: number,
-    what: string,
-    cause: unknown,
-  ): Promise<void> {
-    const decision = classifyRetry(
-      { attempt, failure, idempotent: true },
-      { ...defaultRetryTiming, retries: this.options.retries, random: Math.random, now: Date.now },
-    )
-    if (!decision.retry) throw cause
-    this.log.warn(
-      `Retrying ${what} in ${(decision.delayMs / 1000).toFixed(1)} s (attempt ${attempt + 2}): ${decision.reason}`,
-    )
-    await this.sleep(decision.delayMs)
-  }
-
   /** The release in forge-neutral terms, with the commit it is (or will be) tagged at. */
   private async describeRelease(
     release: GitHubRelease,
@@ -816,13 +717,6 @@ export class GitHubForge implements Forge {
   }
 }
 
-/** What the retry policy should judge for an OutcomeUnknownError: its status, or its network error. */
-function failureOf(error: unknown): RetryFailure {
-  return error instanceof OutcomeUnknownError && error.status !== undefined
-    ? { kind: 'response', status: error.status, headers: {} }
-    : { kind: 'error', error }
-}
-
 function alreadyExists(resource: string, field: string) {
   return { resource, code: 'already_exists', field }
 }
@@ -859,6 +753,13 @@ function uploadEndpoint(release: RemoteRelease): string {
     })
   }
   return template.replace(/\{.*$/, '')
+}
+
+/** Whether a stored asset holds the file: by GitHub's digest, or by size where it reports none. */
+async function holdsFile(asset: GitHubAsset, file: UploadFile): Promise<boolean> {
+  const sha256 = sha256Of(asset)
+  if (sha256 === undefined) return asset.size === file.size
+  return sha256 === (await file.digest.value())
 }
 
 /** Lower-case hex from `digest: "sha256:<hex>"`; undefined when GitHub has none. */

@@ -17,6 +17,8 @@ export interface GitHubRelease {
   readonly html_url: string
   /** RFC 6570 template: `https://uploads.github.com/repos/o/r/releases/1/assets{?name,label}`. */
   readonly upload_url: string
+  /** Listed releases carry their assets. */
+  readonly assets?: readonly GitHubAsset[]
 }
 
 /**

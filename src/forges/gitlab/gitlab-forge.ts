@@ -2,25 +2,29 @@ import type { Readable } from 'node:stream'
 
 import { ReleaseError } from '../../errors.js'
 import { HttpError } from '../../http/http-error.js'
+import { OutcomeUnknownError } from '../../http/outcome-unknown-error.js'
 import type { Transport } from '../../http/types.js'
 import type { Logger } from '../../log.js'
-import type { LinkType, UploadTarget } from '../../settings/settings.js'
-import { LINK_TYPES } from '../../settings/settings.js'
+import type { LinkType, UploadTarget } from '../../plan/domain.js'
+import { LINK_TYPES } from '../../plan/domain.js'
+import type { Step } from '../../plan/steps.js'
 import type {
-  CreateResult,
+  AssetRules,
   Forge,
-  ForgeCapabilities,
   LinkSpec,
-  PlannedOperation,
   ProgressCallback,
+  ReadBack,
   ReleaseFields,
+  ReleaseLinks,
   RemoteAsset,
   RemoteLink,
   RemoteRelease,
+  ServerEvidence,
   TagState,
   UploadFile,
+  WriteResult,
 } from '../forge.js'
-import { writeOnce } from '../write-once.js'
+import { gitLabAssetRules } from './gitlab-rules.js'
 import { compareVersions } from './gitlab-version.js'
 import type {
   GitLabLink,
@@ -31,10 +35,9 @@ import type {
   GitLabUpload,
   GitLabVersion,
 } from './wire.js'
+import { plural } from '../../plural.js'
 
 const PER_PAGE = 100
-/** Sends of one package file whose outcome stayed unknown, each after a read found nothing. */
-const UPLOAD_ATTEMPTS = 4
 
 export interface GitLabForgeOptions {
   readonly apiUrl: string
@@ -48,7 +51,6 @@ export interface GitLabForgeOptions {
   readonly serverUrl?: string
   readonly projectUrl?: string
   readonly usesJobToken: boolean
-  readonly sleep?: (ms: number) => Promise<void>
 }
 
 interface StoredFileHandle {
@@ -62,21 +64,13 @@ interface StoredFileHandle {
  * (the CI job token may write there) or to project uploads; release links point at them and
  * are created only after the file is stored.
  */
-export class GitLabForge implements Forge {
+export class GitLabForge implements Forge, ReleaseLinks, ServerEvidence {
   readonly platform = 'gitlab' as const
-  readonly capabilities: ForgeCapabilities = {
-    separateLinks: true,
-    releaseBeforeUpload: false,
-    draftUntilPublished: false,
-    milestones: true,
-    releasedAt: true,
-    serverEvidence: true,
-  }
+  readonly rules: AssetRules
 
   private readonly api: string
   private readonly projectPath: string
   private serverVersion: string | undefined
-  private readonly sleep: (ms: number) => Promise<void>
 
   constructor(
     private readonly options: GitLabForgeOptions,
@@ -86,7 +80,7 @@ export class GitLabForge implements Forge {
     this.api = options.apiUrl.replace(/\/+$/, '')
     this.projectPath = `${this.api}/projects/${encodeURIComponent(options.project)}`
     this.serverVersion = options.serverVersion
-    this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)))
+    this.rules = gitLabAssetRules(options.uploadTo)
   }
 
   storedName(name: string): string {
@@ -186,7 +180,10 @@ export class GitLabForge implements Forge {
     return assets
   }
 
-  async createRelease(fields: ReleaseFields, links: readonly LinkSpec[]): Promise<CreateResult> {
+  async createRelease(
+    fields: ReleaseFields,
+    links: readonly LinkSpec[],
+  ): Promise<WriteResult<RemoteRelease>> {
     const body = {
       tag_name: fields.tagName,
       name: fields.name,
@@ -200,31 +197,18 @@ export class GitLabForge implements Forge {
       ...(links.length === 0 ? {} : { assets: { links: links.map((l) => this.linkBody(l)) } }),
     }
     try {
-      return await writeOnce(
-        async () => {
-          const response = await this.http.request<GitLabRelease>({
-            method: 'POST',
-            url: `${this.projectPath}/releases`,
-            body: { kind: 'json', value: body },
-            label: `create release ${fields.tagName}`,
-          })
-          return { release: toRemoteRelease(response.body), created: true }
-        },
-        async () => {
-          const release = await this.findRelease(fields.tagName)
-          if (release === undefined) return undefined
-          // in a build matrix the release found may be another job's,
-          // created while ours failed (a bare 503 is not retried blindly). Ours carries our
-          // links; when they are missing, report it as not created here so the caller adds them.
-          const names = new Set((await this.listLinks(fields.tagName)).map((l) => l.name))
-          return { release, created: links.every((l) => names.has(l.name)) }
-        },
-      )
+      const response = await this.http.request<GitLabRelease>({
+        method: 'POST',
+        url: `${this.projectPath}/releases`,
+        body: { kind: 'json', value: body },
+        label: `create release ${fields.tagName}`,
+      })
+      return { kind: 'created', value: toRemoteRelease(response.body) }
     } catch (error) {
-      if (error instanceof HttpError && error.status === 409) {
-        // Another job of the pipeline created it first; carry on with theirs.
-        return { release: await this.requireRelease(fields.tagName), created: false }
-      }
+      if (error instanceof OutcomeUnknownError) return { kind: 'unknown', cause: error }
+      // "Release already exists": another job of the pipeline created it first.
+      if (error instanceof HttpError && error.status === 409)
+        return { kind: 'exists', cause: error }
       throw translateReleaseError(error, fields)
     }
   }
@@ -254,104 +238,91 @@ export class GitLabForge implements Forge {
     file: UploadFile,
     replacing: RemoteAsset | undefined,
     onProgress: ProgressCallback,
-  ): Promise<RemoteAsset> {
-    return this.options.uploadTo === 'generic_package'
-      ? this.uploadPackageFile(file, replacing, onProgress)
-      : this.uploadProjectFile(file, onProgress)
+  ): Promise<WriteResult<RemoteAsset>> {
+    if (this.options.uploadTo === 'project_uploads') {
+      return { kind: 'created', value: await this.uploadProjectFile(file, onProgress) }
+    }
+    try {
+      return { kind: 'created', value: await this.putPackageFile(file, onProgress) }
+    } catch (error) {
+      // A PUT whose answer was lost may have stored the file. Repeating it blindly stores the
+      // same bytes a second time, and where the group forbids duplicate generic packages the
+      // repeat is refused (400 Duplicate): the engine reads the package back first.
+      if (error instanceof OutcomeUnknownError) return { kind: 'unknown', cause: error }
+      if (!isDuplicateRefused(error)) throw translatePackageError(error, file)
+      // The group forbids duplicate generic files: the old file must go before the new one.
+      if (replacing?.handle === undefined) throw duplicateNotAllowed(file.name, error)
+      this.log.info(`Deleting the previous ${file.name}: the package registry forbids duplicates`)
+      await this.deletePackageFile(replacing.handle as StoredFileHandle)
+      return this.uploadAsset(_release, file, undefined, onProgress)
+    }
   }
 
-  private async uploadPackageFile(
+  async readBackAsset(
+    _release: RemoteRelease | undefined,
     file: UploadFile,
-    replacing: RemoteAsset | undefined,
+  ): Promise<ReadBack<RemoteAsset>> {
+    // Several files of one name may sit in a package; only one with our bytes is ours.
+    const expected = await file.digest.value()
+    const stored = (await this.listPackageFiles())?.find(
+      (f) => f.file_name === file.name && f.file_sha256?.toLowerCase() === expected,
+    )
+    return stored === undefined
+      ? { kind: 'absent' }
+      : { kind: 'landed', value: await this.storedPackageFile(stored, file) }
+  }
+
+  private async putPackageFile(
+    file: UploadFile,
     onProgress: ProgressCallback,
-    allowDuplicateRetry = true,
   ): Promise<RemoteAsset> {
-    const url = this.packageFileUrl(file.name)
-    try {
-      // a PUT whose answer was lost may have stored the file. Repeating it
-      // blindly stores the same bytes a second time, and where the group forbids duplicate
-      // generic packages the repeat is refused (400 Duplicate) and failed the run. So the PUT
-      // is not retried by the transport once it may have landed: the package is read, then
-      // the PUT is sent again only when the file is not there (write-once.ts).
-      const stored = await writeOnce(
-        async () =>
-          (
-            await this.http.request<GitLabPackageFile>({
-              method: 'PUT',
-              url: `${url}?select=package_file`,
-              body: {
-                kind: 'file',
-                path: file.path,
-                size: file.size,
-                contentType: 'application/octet-stream',
-                observer: file.digest,
-              },
-              idempotent: false,
-              onUploadProgress: onProgress,
-              label: `upload ${file.name}`,
-            })
-          ).body,
-        async () => {
-          const expected = await file.digest.value()
-          return (await this.listPackageFiles())?.find(
-            (f) => f.file_name === file.name && f.file_sha256?.toLowerCase() === expected,
-          )
-        },
-        UPLOAD_ATTEMPTS,
-      )
-      const expected = await file.digest.value()
-      const sha256 =
-        typeof stored?.file_sha256 === 'string' ? stored.file_sha256.toLowerCase() : expected
-      if (sha256 !== expected) {
-        throw new ReleaseError({
-          code: 'VERIFY_FAILED',
-          message: `GitLab stored ${file.name} with sha256 ${sha256}, but the file has ${expected}.`,
-          hint: 'The upload was corrupted on the way; run the job again.',
-        })
-      }
-      return {
-        name: file.name,
-        url,
-        size: typeof stored?.size === 'number' ? stored.size : file.size,
-        sha256,
-        stored: true,
-        ...(typeof stored?.id === 'number'
-          ? {
-              handle: {
-                kind: 'package-file',
-                packageId: stored.package_id ?? 0,
-                fileId: stored.id,
-              } satisfies StoredFileHandle,
-            }
-          : {}),
-      }
-    } catch (error) {
-      if (
-        allowDuplicateRetry &&
-        error instanceof HttpError &&
-        error.status === 400 &&
-        /Duplicate package is not allowed/i.test(error.serverMessage ?? '')
-      ) {
-        // The group forbids duplicate generic files: the old file must go before the new one.
-        if (replacing?.handle === undefined) throw duplicateNotAllowed(file.name, error)
-        this.log.info(`Deleting the previous ${file.name}: the package registry forbids duplicates`)
-        await this.deletePackageFile(replacing.handle as StoredFileHandle)
-        return this.uploadPackageFile(file, undefined, onProgress, false)
-      }
-      if (
-        error instanceof HttpError &&
-        error.status === 400 &&
-        /too large/i.test(error.serverMessage ?? '')
-      ) {
-        throw new ReleaseError({
-          code: 'ASSET_TOO_LARGE',
-          input: 'assets',
-          message: `GitLab refused ${file.name} (${file.size} bytes) as too large for the generic package registry.`,
-          hint: 'Ask an administrator to raise generic_packages_max_file_size, or split the file.',
-          cause: error,
-        })
-      }
-      throw error
+    const response = await this.http.request<GitLabPackageFile>({
+      method: 'PUT',
+      url: `${this.packageFileUrl(file.name)}?select=package_file`,
+      body: {
+        kind: 'file',
+        path: file.path,
+        size: file.size,
+        contentType: 'application/octet-stream',
+        observer: file.digest,
+      },
+      idempotent: false,
+      onUploadProgress: onProgress,
+      label: `upload ${file.name}`,
+    })
+    return this.storedPackageFile(response.body, file)
+  }
+
+  /** The stored file as an asset, once its sha256 matches the file's. */
+  private async storedPackageFile(
+    stored: GitLabPackageFile | undefined,
+    file: UploadFile,
+  ): Promise<RemoteAsset> {
+    const expected = await file.digest.value()
+    const sha256 =
+      typeof stored?.file_sha256 === 'string' ? stored.file_sha256.toLowerCase() : expected
+    if (sha256 !== expected) {
+      throw new ReleaseError({
+        code: 'VERIFY_FAILED',
+        message: `GitLab stored ${file.name} with sha256 ${sha256}, but the file has ${expected}.`,
+        hint: 'The upload was corrupted on the way; run the job again.',
+      })
+    }
+    return {
+      name: file.name,
+      url: this.packageFileUrl(file.name),
+      size: typeof stored?.size === 'number' ? stored.size : file.size,
+      sha256,
+      stored: true,
+      ...(typeof stored?.id === 'number'
+        ? {
+            handle: {
+              kind: 'package-file',
+              packageId: stored.package_id ?? 0,
+              fileId: stored.id,
+            } satisfies StoredFileHandle,
+          }
+        : {}),
     }
   }
 
@@ -394,7 +365,7 @@ export class GitLabForge implements Forge {
         throw new ReleaseError({
           code: 'ASSET_TOO_LARGE',
           input: 'assets',
-          message: `GitLab refused ${file.name} (${file.size} bytes): larger than the instance's maximum attachment size.`,
+          message: `GitLab refused ${file.name} (${plural(file.size, 'byte')}): larger than the instance's maximum attachment size.`,
           hint: 'Use upload_to: generic_package for large files.',
           cause: error,
         })
@@ -422,43 +393,38 @@ export class GitLabForge implements Forge {
     return asset.url
   }
 
-  async upsertLink(
-    release: RemoteRelease,
-    link: LinkSpec,
-    existing: RemoteLink | undefined,
-  ): Promise<RemoteLink> {
-    if (existing !== undefined) return this.updateLink(release, link, existing)
-    const findSame = async (): Promise<RemoteLink | undefined> =>
-      (await this.listLinks(release.tagName)).find(
-        (l) =>
-          l.name === link.name ||
-          l.url === link.url ||
-          (link.directAssetPath !== undefined && l.directAssetPath === link.directAssetPath),
-      )
+  async createLink(release: RemoteRelease, link: LinkSpec): Promise<WriteResult<RemoteLink>> {
     try {
-      return await writeOnce(async () => {
-        const response = await this.http.request<GitLabLink>({
-          method: 'POST',
-          url: `${this.releaseUrl(release.tagName)}/assets/links`,
-          body: { kind: 'json', value: this.linkBody(link) },
-          label: `link ${link.name}`,
-        })
-        return toRemoteLink(response.body, release.tagName)
-      }, findSame)
+      const response = await this.http.request<GitLabLink>({
+        method: 'POST',
+        url: `${this.releaseUrl(release.tagName)}/assets/links`,
+        body: { kind: 'json', value: this.linkBody(link) },
+        label: `link ${link.name}`,
+      })
+      return { kind: 'created', value: toRemoteLink(response.body, release.tagName) }
     } catch (error) {
-      const raced =
+      if (error instanceof OutcomeUnknownError) return { kind: 'unknown', cause: error }
+      // Another job made a link with this name, URL or path meanwhile.
+      const taken =
         error instanceof HttpError &&
         error.status === 400 &&
         /has already been taken/.test(error.serverMessage ?? '')
-      if (!raced) throw translateLinkError(error, link)
-      // Another job made a link with this name, URL or path meanwhile: read, then decide.
-      const current = await findSame()
-      if (current === undefined) throw translateLinkError(error, link)
-      return sameLinkAs(current, link) ? current : this.updateLink(release, link, current)
+      if (taken) return { kind: 'exists', cause: translateLinkError(error, link) }
+      throw translateLinkError(error, link)
     }
   }
 
-  private async updateLink(
+  async findLink(release: RemoteRelease, link: LinkSpec): Promise<RemoteLink | undefined> {
+    // GitLab keeps name, URL and direct asset path each unique within a release.
+    return (await this.listLinks(release.tagName)).find(
+      (l) =>
+        l.name === link.name ||
+        l.url === link.url ||
+        (link.directAssetPath !== undefined && l.directAssetPath === link.directAssetPath),
+    )
+  }
+
+  async updateLink(
     release: RemoteRelease,
     link: LinkSpec,
     existing: RemoteLink,
@@ -476,15 +442,7 @@ export class GitLabForge implements Forge {
     }
   }
 
-  publishRelease(release: RemoteRelease): Promise<RemoteRelease> {
-    return Promise.resolve(release)
-  }
-
-  async collectServerEvidence(
-    release: RemoteRelease,
-  ): Promise<{ collected: boolean; sha?: string; message?: string }> {
-    // Evidence is collected by a background job: the new entry is recognised by the count.
-    const before = (await this.findRelease(release.tagName))?.serverEvidenceShas?.length ?? 0
+  async requestServerEvidence(release: RemoteRelease): Promise<{ refused?: string }> {
     const response = await this.http.request<unknown>({
       method: 'POST',
       url: `${this.releaseUrl(release.tagName)}/evidence`,
@@ -494,34 +452,25 @@ export class GitLabForge implements Forge {
       label: `collect evidence for ${release.tagName}`,
     })
     if (response.status === 403 || response.status === 404) {
+      const detail = messageText(response.body)
       return {
-        collected: false,
-        message:
-          `GitLab did not collect release evidence (${response.status} ${messageText(response.body) ?? ''}); it needs GitLab Premium or Ultimate.`.replace(
-            ' )',
-            ')',
-          ),
+        refused: `GitLab did not collect release evidence (${response.status}${detail === undefined ? '' : ` ${detail}`}); it needs GitLab Premium or Ultimate.`,
       }
     }
-    // Collection runs in a background job; give it a moment before reading the sha.
-    for (let attempt = 0; attempt < 5; attempt++) {
-      const shas = (await this.findRelease(release.tagName))?.serverEvidenceShas ?? []
-      if (shas.length > before && shas[0] !== undefined) return { collected: true, sha: shas[0] }
-      await this.sleep(500 * (attempt + 1))
-    }
-    return {
-      collected: true,
-      message: 'GitLab accepted the evidence request; its sha was not available yet.',
-    }
+    return {}
   }
 
-  async openAsset(asset: RemoteAsset): Promise<Readable> {
+  async openAsset(asset: RemoteAsset): Promise<Readable | undefined> {
     const response = await this.http.stream({
       method: 'GET',
       url: asset.url,
+      acceptStatus: [404],
       label: `download ${asset.name}`,
     })
-    return response.body
+    if (response.status !== 404) return response.body
+    response.body.on('error', () => undefined)
+    response.body.destroy()
+    return undefined
   }
 
   async fetchAssetSize(release: RemoteRelease, asset: RemoteAsset): Promise<number> {
@@ -547,35 +496,42 @@ export class GitLabForge implements Forge {
     return length
   }
 
-  describe(operation: PlannedOperation): string[] {
-    switch (operation.kind) {
+  describe(step: Step): string[] {
+    const release = this.releaseUrl(step.kind === 'create-release' ? step.tagName : '…')
+    switch (step.kind) {
       case 'create-release':
         return [
-          `POST ${this.projectPath}/releases (tag ${operation.fields.tagName}, ${operation.links.length} links)`,
+          `POST ${this.projectPath}/releases (tag ${step.tagName}${step.withLinks ? ', with its links' : ''})`,
         ]
       case 'update-release':
-        return [`PUT ${this.releaseUrl(operation.fields.tagName)}`]
+        return [`PUT ${this.releaseUrl(step.tagName)} (${step.changed.join(', ')})`]
       case 'upload':
-        return this.options.uploadTo === 'generic_package'
-          ? [`PUT ${this.packageFileUrl(operation.file.name)} (${operation.file.size} bytes)`]
-          : [
-              `POST ${this.projectPath}/uploads (${operation.file.name}, ${operation.file.size} bytes)`,
-            ]
-      case 'delete-asset':
-        return [`DELETE ${this.projectPath}/packages/…/package_files/… (${operation.asset.name})`]
-      case 'upsert-link':
-        return operation.existing === undefined
-          ? [
-              `POST ${this.projectPath}/releases/…/assets/links (${operation.link.name} → ${operation.link.url})`,
-            ]
-          : [
-              `PUT ${this.projectPath}/releases/…/assets/links/${operation.existing.id} (${operation.link.name})`,
-            ]
-      case 'publish-release':
+        return this.describeUpload(step.file.name, step.file.size)
+      case 'link':
+        return step.link.existing === undefined
+          ? [`POST ${release}/assets/links (${step.link.name})`]
+          : [`PUT ${release}/assets/links/${step.link.existing.id} (${step.link.name})`]
+      case 'write-checksums':
+      case 'write-evidence': {
+        const name = step.kind === 'write-checksums' ? 'SHA256SUMS' : 'release-evidence.intoto.json'
+        return [
+          ...this.describeUpload(name, undefined),
+          `POST ${release}/assets/links (${name}, when not linked yet)`,
+        ]
+      }
+      case 'collect-server-evidence':
+        return [`POST ${release}/evidence`]
+      case 'verify':
+      case 'publish':
         return []
-      case 'collect-evidence':
-        return [`POST ${this.projectPath}/releases/…/evidence`]
     }
+  }
+
+  private describeUpload(name: string, size: number | undefined): string[] {
+    const what = size === undefined ? `${name}, when changed` : plural(size, 'byte')
+    return this.options.uploadTo === 'generic_package'
+      ? [`PUT ${this.packageFileUrl(name)} (${what})`]
+      : [`POST ${this.projectPath}/uploads (${name}, ${what})`]
   }
 
   private releaseUrl(tagName: string): string {
@@ -682,19 +638,6 @@ export class GitLabForge implements Forge {
     return [...newest.values()]
   }
 
-  private async requireRelease(tagName: string): Promise<RemoteRelease> {
-    for (let attempt = 0; attempt < 5; attempt++) {
-      const release = await this.findRelease(tagName)
-      if (release !== undefined) return release
-      await this.sleep(200 * (attempt + 1))
-    }
-    throw new ReleaseError({
-      code: 'INTERNAL',
-      message: `GitLab said the release for ${tagName} exists, but it cannot be read.`,
-      hint: 'Check that the token may read releases of the project.',
-    })
-  }
-
   private failOnMissingProject(body: unknown): void {
     if (messageText(body) === '404 Project Not Found') {
       throw new ReleaseError({
@@ -741,15 +684,6 @@ function toRemoteLink(link: GitLabLink, tagName: string): RemoteLink {
     ...(directAssetPath === undefined ? {} : { directAssetPath }),
     ...(direct === undefined ? {} : { directAssetUrl: direct }),
   }
-}
-
-function sameLinkAs(remote: RemoteLink, link: LinkSpec): boolean {
-  return (
-    remote.name === link.name &&
-    remote.url === link.url &&
-    remote.linkType === link.linkType &&
-    remote.directAssetPath === link.directAssetPath
-  )
 }
 
 export function toRemoteRelease(release: GitLabRelease): RemoteRelease {
@@ -844,6 +778,31 @@ function translateLinkError(error: unknown, link: LinkSpec): unknown {
       input: 'asset_links',
       message: `GitLab refused the link '${link.name}' (${link.url}): ${error.serverMessage ?? error.message}`,
       hint: 'Link names, URLs and direct_asset_paths must be unique within a release; URLs must be http, https or ftp.',
+      cause: error,
+    })
+  }
+  return error
+}
+
+function isDuplicateRefused(error: unknown): boolean {
+  return (
+    error instanceof HttpError &&
+    error.status === 400 &&
+    /Duplicate package is not allowed/i.test(error.serverMessage ?? '')
+  )
+}
+
+function translatePackageError(error: unknown, file: UploadFile): unknown {
+  if (
+    error instanceof HttpError &&
+    error.status === 400 &&
+    /too large/i.test(error.serverMessage ?? '')
+  ) {
+    return new ReleaseError({
+      code: 'ASSET_TOO_LARGE',
+      input: 'assets',
+      message: `GitLab refused ${file.name} (${plural(file.size, 'byte')}) as too large for the generic package registry.`,
+      hint: 'Ask an administrator to raise generic_packages_max_file_size, or split the file.',
       cause: error,
     })
   }

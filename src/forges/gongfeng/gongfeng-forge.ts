@@ -5,20 +5,20 @@ import { ReleaseError } from '../../errors.js'
 import { OutcomeUnknownError } from '../../http/outcome-unknown-error.js'
 import type { Transport } from '../../http/types.js'
 import type { Logger } from '../../log.js'
+import type { Step } from '../../plan/steps.js'
 import type {
-  CreateResult,
   Forge,
-  ForgeCapabilities,
   LinkSpec,
-  PlannedOperation,
   ProgressCallback,
+  ReadBack,
   ReleaseFields,
   RemoteAsset,
-  RemoteLink,
   RemoteRelease,
   TagState,
   UploadFile,
+  WriteResult,
 } from '../forge.js'
+import { gongfengAssetRules } from './gongfeng-rules.js'
 import { readLabels } from './read-labels.js'
 import { toStoredName } from './stored-name.js'
 import {
@@ -28,16 +28,11 @@ import {
   translateUploadError,
 } from './translate-error.js'
 import type { GongfengAttachment, GongfengProject, GongfengRelease, GongfengTag } from './wire.js'
-
-/** Attempts at storing one attachment when the outcome was unknown or another job got there first. */
-const UPLOAD_ATTEMPTS = 4
-/** Downloads of an attachment that is missing, while another job may be replacing it. */
-const VANISHED_ATTEMPTS = 8
+import { plural } from '../../plural.js'
 
 export interface GongfengForgeOptions {
   readonly apiUrl: string
   readonly project: string
-  readonly sleep?: (ms: number) => Promise<void>
 }
 
 /**
@@ -47,18 +42,10 @@ export interface GongfengForgeOptions {
  */
 export class GongfengForge implements Forge {
   readonly platform = 'gongfeng' as const
-  readonly capabilities: ForgeCapabilities = {
-    separateLinks: false,
-    releaseBeforeUpload: true,
-    draftUntilPublished: false,
-    milestones: false,
-    releasedAt: false,
-    serverEvidence: false,
-  }
+  readonly rules = gongfengAssetRules
 
   private readonly api: string
   private readonly projectPath: string
-  private readonly sleep: (ms: number) => Promise<void>
   private projectWebUrl: string
   private projectConfirmed = false
   /** Plain tags (type `none`) that GET /releases/:tag answered for, with their commit. */
@@ -75,7 +62,6 @@ export class GongfengForge implements Forge {
     // "如果使用 project_full_path，确保 project_full_path 编码过" (/ → %2F).
     this.projectPath = `${this.api}/projects/${encodeURIComponent(options.project)}`
     this.projectWebUrl = `${this.api.replace(/\/api\/v3$/, '')}/${options.project}`
-    this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)))
   }
 
   storedName(name: string): string {
@@ -139,7 +125,10 @@ export class GongfengForge implements Forge {
     return (await this.readAttachments(tagName)).map((a) => this.toAsset(tagName, a))
   }
 
-  async createRelease(fields: ReleaseFields, _links: readonly LinkSpec[]): Promise<CreateResult> {
+  async createRelease(
+    fields: ReleaseFields,
+    _links: readonly LinkSpec[],
+  ): Promise<WriteResult<RemoteRelease>> {
     const form: Record<string, string> = {
       tag: fields.tagName,
       // start_point is how a missing tag gets created; for an existing tag, naming the tag
@@ -149,39 +138,30 @@ export class GongfengForge implements Forge {
       ...this.fieldsForm(fields),
       type: 'release',
     }
-    for (let attempt = 1; ; attempt++) {
-      try {
-        const response = await this.http.request<GongfengRelease>({
-          method: 'POST',
-          url: `${this.projectPath}/releases`,
-          body: { kind: 'form', fields: form },
-          label: `create release ${fields.tagName}`,
-        })
-        this.projectConfirmed = true
-        return { release: this.toRemoteRelease(response.body), created: true }
-      } catch (error) {
-        const unknown = error instanceof OutcomeUnknownError
-        if (!unknown && !isConflict(error)) throw translateReleaseError(error, fields)
-        // A create is never sent twice blindly: read what is there, then decide.
-        const current = await this.readRecord(fields.tagName)
-        if (current !== undefined && isRelease(current)) {
-          if (!unknown) this.log.info(`Release ${fields.tagName} was just created by another job`)
-          // After a lost answer the release is most likely our own create.
-          return { release: this.toRemoteRelease(current), created: unknown }
-        }
-        if (current !== undefined) {
-          // The tag exists as a plain tag and this server would not create over it: promote it.
-          this.log.info(`Tag ${fields.tagName} exists as a plain tag; making it a release`)
-          const release = await this.putRelease(
-            fields.tagName,
-            { ...this.fieldsForm(fields), type: 'release' },
-            fields,
-          )
-          return { release, created: true }
-        }
-        if (!unknown || attempt >= 2) throw translateReleaseError(error, fields)
-        this.log.info(`Creating release ${fields.tagName} again: the first request did not land`)
+    try {
+      const response = await this.http.request<GongfengRelease>({
+        method: 'POST',
+        url: `${this.projectPath}/releases`,
+        body: { kind: 'form', fields: form },
+        label: `create release ${fields.tagName}`,
+      })
+      this.projectConfirmed = true
+      return { kind: 'created', value: this.toRemoteRelease(response.body) }
+    } catch (error) {
+      if (error instanceof OutcomeUnknownError) return { kind: 'unknown', cause: error }
+      if (!isConflict(error)) throw translateReleaseError(error, fields)
+      const current = await this.readRecord(fields.tagName)
+      if (current === undefined || isRelease(current)) {
+        return { kind: 'exists', cause: translateReleaseError(error, fields) }
       }
+      // The tag exists as a plain tag and this server would not create over it: promote it.
+      this.log.info(`Tag ${fields.tagName} exists as a plain tag; making it a release`)
+      const release = await this.putRelease(
+        fields.tagName,
+        { ...this.fieldsForm(fields), type: 'release' },
+        fields,
+      )
+      return { kind: 'created', value: release }
     }
   }
 
@@ -194,106 +174,64 @@ export class GongfengForge implements Forge {
     file: UploadFile,
     replacing: RemoteAsset | undefined,
     onProgress: ProgressCallback,
-  ): Promise<RemoteAsset> {
-    if (release === undefined) {
-      throw new ReleaseError({
-        code: 'INTERNAL',
-        message: `Cannot upload ${file.name}: Gongfeng attaches files to an existing release only.`,
-      })
-    }
-    const tagName = release.tagName
+  ): Promise<WriteResult<RemoteAsset>> {
+    const tagName = requireTag(release, file)
     // Gongfeng refuses a second attachment of the same name, so the old one goes first.
     if (replacing !== undefined) await this.deleteAttachment(tagName, replacing.name)
-    for (let attempt = 1; ; attempt++) {
-      try {
-        const response = await this.http.request<GongfengAttachment>({
-          method: 'POST',
-          url: this.attachmentsUrl(tagName),
-          body: {
-            kind: 'multipart',
-            field: 'file',
-            path: file.path,
-            size: file.size,
-            filename: file.name,
-            contentType: file.contentType,
-            observer: file.digest,
-          },
-          onUploadProgress: onProgress,
-          label: `upload ${file.name}`,
-        })
-        return await this.uploadedAsset(tagName, response.body, file)
-      } catch (error) {
-        const unknown = error instanceof OutcomeUnknownError
-        if (!unknown && !isConflict(error)) throw translateUploadError(error, file)
-        // The upload may have landed, or another job stored a file of that name: read, then decide.
-        const existing = (await this.readAttachments(tagName)).find((a) => a.name === file.name)
-        if (existing !== undefined) {
-          if (await this.holdsFile(tagName, existing, file)) {
-            return await this.uploadedAsset(tagName, existing, file)
-          }
-          // Another job stored its own version at the same moment. Deleting it to store ours
-          // would only start a replace-war between jobs; the first one stays, and callers that
-          // converge (SHA256SUMS, evidence) read it back and decide again.
-          this.log.warn(
-            `Another job stored a different ${file.name} at the same moment; keeping that one`,
-          )
-          return this.toAsset(tagName, existing)
-        }
-        // Nothing of that name: the request did not land, or another job is replacing the file.
-        // Sending ours again is safe; a name the server filters differently keeps conflicting.
-        if (attempt >= UPLOAD_ATTEMPTS) throw this.uploadConflict(file, error)
-        await this.sleep(Math.floor(Math.random() * 250 * attempt))
-      }
+    try {
+      const response = await this.http.request<GongfengAttachment>({
+        method: 'POST',
+        url: this.attachmentsUrl(tagName),
+        body: {
+          kind: 'multipart',
+          field: 'file',
+          path: file.path,
+          size: file.size,
+          filename: file.name,
+          contentType: file.contentType,
+          observer: file.digest,
+        },
+        onUploadProgress: onProgress,
+        label: `upload ${file.name}`,
+      })
+      return { kind: 'created', value: await this.uploadedAsset(tagName, response.body, file) }
+    } catch (error) {
+      if (error instanceof OutcomeUnknownError) return { kind: 'unknown', cause: error }
+      // Another job stored a file of that name, or a name the server filters differently.
+      if (isConflict(error)) return { kind: 'exists', cause: this.uploadConflict(file, error) }
+      throw translateUploadError(error, file)
     }
+  }
+
+  /** Whether the attachment of that name holds exactly the file (hashed through its download). */
+  async readBackAsset(
+    release: RemoteRelease | undefined,
+    file: UploadFile,
+  ): Promise<ReadBack<RemoteAsset>> {
+    const tagName = requireTag(release, file)
+    const existing = (await this.readAttachments(tagName)).find((a) => a.name === file.name)
+    if (existing === undefined) return { kind: 'absent' }
+    if (await this.holdsFile(tagName, existing, file)) {
+      return { kind: 'landed', value: await this.uploadedAsset(tagName, existing, file) }
+    }
+    return { kind: 'other', value: this.toAsset(tagName, existing) }
   }
 
   async deleteAsset(release: RemoteRelease, asset: RemoteAsset): Promise<void> {
     await this.deleteAttachment(release.tagName, asset.name)
   }
 
-  linkUrlFor(asset: RemoteAsset): string {
-    return asset.url
-  }
-
-  upsertLink(
-    _release: RemoteRelease,
-    link: LinkSpec,
-    existing: RemoteLink | undefined,
-  ): Promise<RemoteLink> {
-    // Gongfeng has no release links: attachments are the release's files.
-    return Promise.resolve({
-      id: existing?.id ?? link.name,
-      name: link.name,
-      url: link.url,
-      linkType: link.linkType,
-      ...(link.directAssetPath === undefined ? {} : { directAssetPath: link.directAssetPath }),
+  /** The attachment's bytes, or undefined when it is not (or no longer) there. */
+  async openAsset(asset: RemoteAsset): Promise<Readable | undefined> {
+    const response = await this.http.stream({
+      method: 'GET',
+      url: asset.url,
+      acceptStatus: [404],
+      label: `download ${asset.name}`,
     })
-  }
-
-  publishRelease(release: RemoteRelease): Promise<RemoteRelease> {
-    return Promise.resolve(release)
-  }
-
-  collectServerEvidence(): Promise<{ collected: boolean; sha?: string; message?: string }> {
-    return Promise.resolve({ collected: false })
-  }
-
-  async openAsset(asset: RemoteAsset): Promise<Readable> {
-    for (let attempt = 1; ; attempt++) {
-      const body = await this.download(asset)
-      if (body !== undefined) return body
-      if (attempt >= VANISHED_ATTEMPTS) {
-        throw new ReleaseError({
-          code: 'NOT_FOUND',
-          message: `${asset.name} is no longer attached to the release (404 Not Found).`,
-          hint: 'Another job may have deleted it; re-running the job is safe.',
-        })
-      }
-      // Gongfeng cannot overwrite an attachment, so a job replacing one (a build matrix
-      // rewriting SHA256SUMS) deletes it first: for a moment it is missing. Wait for the new one.
-      this.log.debug(`${asset.name} is missing for now; waiting for the job that replaces it`)
-      await this.sleep(Math.min(2000, 100 * 2 ** (attempt - 1)))
-    }
+    if (response.status !== 404) return response.body
+    discard(response.body)
+    return undefined
   }
 
   async fetchAssetSize(_release: RemoteRelease, asset: RemoteAsset): Promise<number> {
@@ -329,29 +267,32 @@ export class GongfengForge implements Forge {
     return total
   }
 
-  describe(operation: PlannedOperation): string[] {
+  describe(step: Step): string[] {
     const tag = this.currentTag ?? '…'
-    switch (operation.kind) {
+    switch (step.kind) {
       case 'create-release': {
-        const { fields } = operation
+        const { fields } = step
         return [
-          `POST ${this.projectPath}/releases (tag ${fields.tagName}, start_point ${fields.ref ?? fields.tagName}${fields.labels === undefined ? '' : `, labels ${fields.labels.join(',')}`})`,
+          `POST ${this.projectPath}/releases (tag ${step.tagName}, start_point ${fields.ref ?? step.tagName}${fields.labels === undefined ? '' : `, labels ${fields.labels.join(',')}`})`,
         ]
       }
       case 'update-release':
-        return [`PUT ${this.releaseUrl(operation.fields.tagName)}`]
+        return [`PUT ${this.releaseUrl(step.tagName)} (${step.changed.join(', ')})`]
       case 'upload':
         return [
-          ...(operation.replacing === undefined
+          ...(step.replacing === undefined
             ? []
-            : [`DELETE ${this.attachmentUrl(tag, operation.replacing.name)}`]),
-          `POST ${this.attachmentsUrl(tag)} (${operation.file.name}, ${operation.file.size} bytes)`,
+            : [`DELETE ${this.attachmentUrl(tag, step.replacing.name)}`]),
+          `POST ${this.attachmentsUrl(tag)} (${step.file.name}, ${plural(step.file.size, 'byte')})`,
         ]
-      case 'delete-asset':
-        return [`DELETE ${operation.asset.url}`]
-      case 'upsert-link':
-      case 'publish-release':
-      case 'collect-evidence':
+      case 'write-checksums':
+        return [`POST ${this.attachmentsUrl(tag)} (SHA256SUMS, when changed)`]
+      case 'write-evidence':
+        return [`POST ${this.attachmentsUrl(tag)} (release-evidence.intoto.json, when changed)`]
+      case 'link':
+      case 'collect-server-evidence':
+      case 'verify':
+      case 'publish':
         return []
     }
   }
@@ -470,24 +411,11 @@ export class GongfengForge implements Forge {
     file: UploadFile,
   ): Promise<boolean> {
     if (typeof attachment.size === 'number' && attachment.size !== file.size) return false
-    const stream = await this.download(this.toAsset(tagName, attachment))
+    const stream = await this.openAsset(this.toAsset(tagName, attachment))
     if (stream === undefined) return false
     const hash = createHash('sha256')
     for await (const chunk of stream as AsyncIterable<Buffer>) hash.update(chunk)
     return hash.digest('hex') === (await file.digest.value())
-  }
-
-  /** The attachment's bytes, or undefined when it is not (or no longer) there. */
-  private async download(asset: RemoteAsset): Promise<Readable | undefined> {
-    const response = await this.http.stream({
-      method: 'GET',
-      url: asset.url,
-      acceptStatus: [404],
-      label: `download ${asset.name}`,
-    })
-    if (response.status !== 404) return response.body
-    discard(response.body)
-    return undefined
   }
 
   private uploadConflict(file: UploadFile, cause: unknown): ReleaseError {
@@ -541,6 +469,16 @@ export class GongfengForge implements Forge {
       ...(labels === undefined ? {} : { labels }),
     }
   }
+}
+
+function requireTag(release: RemoteRelease | undefined, file: UploadFile): string {
+  if (release === undefined) {
+    throw new ReleaseError({
+      code: 'INTERNAL',
+      message: `Cannot upload ${file.name}: Gongfeng attaches files to an existing release only.`,
+    })
+  }
+  return release.tagName
 }
 
 /** A record shows as a release unless its type says it is a plain tag. */

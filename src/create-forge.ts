@@ -1,21 +1,15 @@
-import type { Transport } from '../http/types.js'
-import type { Logger } from '../log.js'
-import type { Settings } from '../settings/settings.js'
-import type { Forge } from './forge.js'
-import { GitHubForge } from './github/github-forge.js'
-import { GitLabForge } from './gitlab/gitlab-forge.js'
-import { GongfengForge } from './gongfeng/gongfeng-forge.js'
+import type { Forge } from './forges/forge.js'
+import { GitHubForge } from './forges/github/github-forge.js'
+import { GITHUB_WRITE_WINDOWS } from './forges/github/github-rules.js'
+import { GitLabForge } from './forges/gitlab/gitlab-forge.js'
+import { GongfengForge } from './forges/gongfeng/gongfeng-forge.js'
+import type { WriteWindow } from './http/request-pacer.js'
+import type { Transport } from './http/types.js'
+import type { Logger } from './log.js'
+import type { Settings } from './settings/settings.js'
 
-export interface ForgeFactoryOptions {
-  readonly sleep?: (ms: number) => Promise<void>
-}
-
-export function createForge(
-  settings: Settings,
-  http: Transport,
-  log: Logger,
-  options: ForgeFactoryOptions = {},
-): Forge {
+/** The adapter for the settings' platform: settings become the adapter's plain options here. */
+export function createForge(settings: Settings, http: Transport, log: Logger): Forge {
   switch (settings.platform) {
     case 'gitlab':
       return new GitLabForge(
@@ -31,7 +25,6 @@ export function createForge(
             : { serverVersion: settings.ci.serverVersion }),
           ...(settings.ci.serverUrl === undefined ? {} : { serverUrl: settings.ci.serverUrl }),
           ...(settings.ci.projectUrl === undefined ? {} : { projectUrl: settings.ci.projectUrl }),
-          ...(options.sleep === undefined ? {} : { sleep: options.sleep }),
         },
         http,
         log,
@@ -41,7 +34,6 @@ export function createForge(
         {
           apiUrl: settings.apiUrl,
           project: settings.project,
-          ...(options.sleep === undefined ? {} : { sleep: options.sleep }),
         },
         http,
         log,
@@ -52,8 +44,6 @@ export function createForge(
           apiUrl: settings.apiUrl,
           repository: settings.project,
           token: settings.token,
-          retries: settings.retries,
-          ...(options.sleep === undefined ? {} : { sleep: options.sleep }),
         },
         http,
         log,
@@ -83,4 +73,14 @@ export function credentialHeaders(settings: Settings): Record<string, string> {
     case 'bearer':
       return { Authorization: `Bearer ${settings.token}` }
   }
+}
+
+/**
+ * The write limits requests are paced to: the one the user set, else the forge's documented
+ * limits that its server does not announce in headers.
+ */
+export function writeWindowsFor(settings: Settings): readonly WriteWindow[] {
+  if (settings.maxWritesPerMinute > 0)
+    return [{ limit: settings.maxWritesPerMinute, windowMs: 60_000 }]
+  return settings.platform === 'github' ? GITHUB_WRITE_WINDOWS : []
 }

@@ -1,7 +1,10 @@
 import { ReleaseError } from '../errors.js'
 import type { Forge, RemoteAsset, RemoteRelease } from '../forges/forge.js'
 import type { Logger } from '../log.js'
+import { DERIVED_NAMES } from '../plan/derived-names.js'
 import { mapLimit } from './map-limit.js'
+import { requireRelease, type RunContext, type RunState } from './run-context.js'
+import { plural } from '../plural.js'
 
 /**
  * Checks in flight at once. Each is a HEAD or two (the download path and its redirect) with no
@@ -21,6 +24,43 @@ export interface ExpectedAsset {
 }
 
 /**
+ * The verify step. A run that wrote nothing published nothing: its files were verified by the
+ * run that published them.
+ */
+export async function verifyPublished(context: RunContext, state: RunState): Promise<void> {
+  const { forge, log } = context
+  if (state.writes === 0) {
+    log.info(
+      'Nothing was published by this run; its assets were verified by the run that published them',
+    )
+    return
+  }
+  const release = requireRelease(state, 'verify the assets')
+  const sizes = new Map(context.plan.files.map((f) => [f.name, f.size]))
+  const everyAsset = state.everyAsset ?? [...state.stored.values()]
+  const expected = everyAsset
+    .filter((a) => sizes.has(a.name) || DERIVED_NAMES.includes(a.name))
+    .map((asset): ExpectedAsset => {
+      const size = sizes.get(asset.name) ?? asset.size ?? 0
+      if (!DERIVED_NAMES.includes(asset.name)) return { asset, size }
+      // In a build matrix another job may rewrite SHA256SUMS and the evidence after this one
+      // wrote them; a failed check of a file replaced since is that job's to make.
+      const replacedSince = async (): Promise<boolean> => {
+        const now = (await forge.listAssets(release, release.tagName)).find(
+          (a) => a.name === asset.name && a.stored,
+        )
+        if (now === undefined) return true
+        // A new version has a new id where the forge has ids; elsewhere only its size tells.
+        return asset.handle === undefined
+          ? now.size !== size
+          : JSON.stringify(now.handle) !== JSON.stringify(asset.handle)
+      }
+      return { asset, size, replacedSince }
+    })
+  await verifyAssets(forge, release, expected, log)
+}
+
+/**
  * Fetches every published file through the forge's download path and compares its size with
  * the local file, so a release never ends with a dead or truncated link unnoticed.
  */
@@ -35,7 +75,8 @@ export async function verifyAssets(
     let failure: string | undefined
     try {
       const served = await forge.fetchAssetSize(release, asset)
-      if (served !== size) failure = `the forge serves ${served} bytes, the file has ${size}`
+      if (served !== size)
+        failure = `the forge serves ${plural(served, 'byte')}, the file has ${size}`
     } catch (error) {
       failure = error instanceof Error ? error.message : String(error)
     }
@@ -55,7 +96,5 @@ export async function verifyAssets(
       hint: 'Run the job again to re-upload them (set verify: false to skip this check).',
     })
   }
-  log.info(
-    `Verified ${expected.length} asset${expected.length === 1 ? '' : 's'} through the release's download links`,
-  )
+  log.info(`Verified ${plural(expected.length, 'asset')} through the release's download links`)
 }

@@ -1,0 +1,101 @@
+import { formatBytes } from '../assets/asset-size.js'
+import { FileDigest } from '../assets/file-digest.js'
+import { hashFilesOnAllCores } from '../assets/hash-pool.js'
+import type { LocalFile } from '../assets/local-file.js'
+import { ReleaseError } from '../errors.js'
+import type { RemoteAsset, RemoteRelease, UploadFile } from '../forges/forge.js'
+import type { PlannedFile } from '../plan/release-plan.js'
+import { confirmWrite, type ConfirmedWrite } from './confirm-write.js'
+import { createProgressReporter } from './progress.js'
+import type { RunContext, RunState } from './run-context.js'
+
+export function toUploadFile(file: LocalFile): UploadFile {
+  return {
+    name: file.name,
+    path: file.path,
+    size: file.size,
+    contentType: file.contentType,
+    digest: new FileDigest(file.path, file.size, file.sha256, file.identity),
+  }
+}
+
+/**
+ * Stores one file, once. A lost answer or a taken name is read back: our bytes there are kept;
+ * another job's different version stays (replacing it would start a tug of war between jobs).
+ */
+export async function storeFile(
+  context: RunContext,
+  release: RemoteRelease | undefined,
+  upload: UploadFile,
+  replacing: RemoteAsset | undefined,
+  onProgress: (sentBytes: number) => void = () => undefined,
+): Promise<ConfirmedWrite<RemoteAsset>> {
+  const { forge } = context
+  return confirmWrite(
+    {
+      what: `upload ${upload.name}`,
+      write: () => forge.uploadAsset(release, upload, replacing, onProgress),
+      readBack: (situation) => forge.readBackAsset(release, upload, situation),
+    },
+    context.waits,
+  )
+}
+
+/** The upload step of one planned file. */
+export async function uploadPlannedFile(
+  context: RunContext,
+  state: RunState,
+  file: LocalFile,
+  replacing: RemoteAsset | undefined,
+): Promise<void> {
+  const { log } = context
+  log.info(
+    `${replacing === undefined ? 'Uploading' : 'Replacing'} ${file.name} (${formatBytes(file.size)})`,
+  )
+  const progress = createProgressReporter(file.name, file.size, log, context.progressIntervalMs)
+  const upload = toUploadFile(file)
+  const result = await storeFile(context, state.release, upload, replacing, progress)
+  state.stored.set(file.name, result.value)
+  state.writes++
+  if (result.how === 'other') {
+    log.warn(`Another job stored a different ${file.name} at the same moment; keeping that one`)
+    return
+  }
+  const sha256 = await upload.digest.value()
+  state.uploadedShas.set(file.name, sha256)
+  log.info(`Uploaded ${file.name}  sha256:${sha256}`)
+}
+
+/** Records the files the forge already holds, for links, outputs and the derived files. */
+export function keepStoredFiles(
+  context: RunContext,
+  state: RunState,
+  kept: readonly { kind: 'keep' | 'keep-other'; file: LocalFile; existing: RemoteAsset }[],
+): void {
+  for (const decision of kept) {
+    if (decision.kind === 'keep') {
+      context.log.info(`Keeping ${decision.file.name}: the same content is already there`)
+    } else {
+      context.log.warn(
+        `Keeping the existing ${decision.file.name}, which differs from the local file (if_asset_exists: skip)`,
+      )
+    }
+    state.stored.set(decision.file.name, decision.existing)
+  }
+}
+
+/** Hashes the files that have no sha256 yet (those with one are returned as they are). */
+export async function withHashes(
+  files: readonly LocalFile[],
+  known: ReadonlyMap<string, string> = new Map(),
+): Promise<PlannedFile[]> {
+  const missing = files.filter((f) => f.sha256 === undefined && !known.has(f.name))
+  const hashed = new Map((await hashFilesOnAllCores(missing)).map((f) => [f.name, f.sha256]))
+  return files.map((file) => {
+    const sha256 = file.sha256 ?? known.get(file.name) ?? hashed.get(file.name)
+    if (sha256 === undefined) {
+      throw new ReleaseError({ code: 'INTERNAL', message: `${file.name} was not hashed` })
+    }
+    return { ...file, sha256 }
+  })
+}
