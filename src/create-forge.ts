@@ -1,4 +1,5 @@
 import type { Forge } from './forges/forge.js'
+import { GiteaForge } from './forges/gitea/gitea-forge.js'
 import { GitHubForge } from './forges/github/github-forge.js'
 import { GitLabForge } from './forges/gitlab/gitlab-forge.js'
 import { GongfengForge } from './forges/gongfeng/gongfeng-forge.js'
@@ -46,6 +47,8 @@ export function createForge(settings: Settings, http: Transport, log: Logger): F
         http,
         log,
       )
+    case 'gitea':
+      return new GiteaForge({ apiUrl: settings.apiUrl, repository: settings.project }, http, log)
   }
 }
 
