@@ -147,6 +147,23 @@ describe('connecting', () => {
     await stranger.close()
   })
 
+  it('names token and the write:repository scope when the token may only read (403)', async () => {
+    gitea.state.addToken('read-only', { permission: 'write', scopes: ['read:repository'] })
+    const reader = createTransport({
+      credentials: { headers: { Authorization: 'Bearer read-only' }, origins: [gitea.url] },
+      retries: 0,
+      timeoutMs: 5000,
+      userAgent: 't',
+    })
+    const other = new GiteaForge({ apiUrl: gitea.apiUrl, repository: REPOSITORY }, reader, log)
+    await other.connect()
+    const error = await other.createRelease(fields(), []).catch((e: unknown) => e)
+    expect(error).toMatchObject({ code: 'FORBIDDEN', input: 'token' })
+    expect((error as ReleaseError).message).toMatch(/required=\[write:repository\]/)
+    expect((error as ReleaseError).hint).toMatch(/write:repository/)
+    await reader.close()
+  })
+
   it('learns from the settings that attachments are off, and refuses to upload before sending', async () => {
     gitea.config.attachmentsEnabled = false
     await forge.connect()

@@ -64,7 +64,7 @@ export function translateReleaseError(
       code: 'INVALID_INPUT',
       input: /tag/i.test(message) ? 'tag_name' : 'name',
       message: `Forgejo/Gitea refused release '${fields.tagName}': ${message}`,
-      hint: 'Use a valid git tag name of at most 50 characters and a non-empty release name.',
+      hint: 'Use a valid git tag name and a non-empty release name.',
       cause: error,
     })
   }

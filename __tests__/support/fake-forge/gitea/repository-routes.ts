@@ -5,11 +5,11 @@
  *
  * - `GET /repos/{o}/{r}/tags/{tag}` takes the rest of the path as the tag (`/tags/*`), so tags
  *   with slashes need no escaping there; a missing tag is 404.
- * - `POST /repos/{o}/{r}/tags` `{tag_name, target, message}`: `tag_name` is `Required;
- *   GitRefName; MaxSize(50)` (422), `target` defaults to the default branch and must resolve
- *   (404 "target not found"), a tag (or release) of that name already there is 409 ("tag already
- *   exists"); a message makes an annotated tag. The tag gets its plain-tag row in the release
- *   table.
+ * - `POST /repos/{o}/{r}/tags` `{tag_name, target, message}` (modules/structs/repo_tag.go
+ *   CreateTagOption: `tag_name` `binding:"Required"`, 422 without it): `target` defaults to the
+ *   default branch and must resolve (404 "target not found"), a tag (or release) of that name
+ *   already there is 409 ("tag already exists"); a message makes an annotated tag. The tag gets
+ *   its plain-tag row in the release table.
  */
 import type { Router } from '../router.js'
 import type { Handler } from '../server.js'
@@ -75,7 +75,6 @@ export const registerRepositoryRoutes = (router: Router<Handler>, ctx: GiteaCont
         const message = await stringField(ex, body, 'message')
         if (tagName === undefined || target === undefined || message === undefined) return
         if (tagName === '') return validationError(ex, 'TagName', 'Required')
-        if (tagName.length > 50) return validationError(ex, 'TagName', 'MaxSize')
         const from = target === '' ? repo.defaultBranch : target
         const sha = ctx.state.resolveCommit(repo, from)
         if (sha === undefined) {
