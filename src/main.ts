@@ -1,6 +1,11 @@
 import path from 'node:path'
 
-import { createForge, credentialHeaders, credentialOrigins } from './create-forge.js'
+import {
+  createForge,
+  credentialHeaders,
+  credentialOrigins,
+  writeWindowsFor,
+} from './create-forge.js'
 import { publish } from './engine/publish.js'
 import { RecoveryWaits, sleepFor } from './engine/recovery-waits.js'
 import type { Forge } from './forges/forge.js'
@@ -12,6 +17,7 @@ import { readSettings } from './settings/read-settings.js'
 import type { Settings } from './settings/settings.js'
 import { applyStoredNames, preparePlan } from './steps/prepare-plan.js'
 import { reportResult, type RunResult } from './steps/report.js'
+import { plural } from './plural.js'
 
 export const VERSION = '0.1.0'
 
@@ -34,6 +40,8 @@ export interface RunDependencies {
   readonly forge?: (settings: Settings, transport: Transport) => Forge
   readonly now?: () => Date
   readonly sleep?: (ms: number) => Promise<void>
+  /** Epoch ms for the transport's waits; tests pair it with `sleep` to run in virtual time. */
+  readonly clock?: () => number
 }
 
 /** The SPEC's six steps, in order, one log group each. */
@@ -45,7 +53,7 @@ export async function run(deps: RunDependencies): Promise<RunResult> {
   // ::add-mask::, which would itself put them on stdout.
   for (const name of TOKEN_VARIABLES) registerSecret(runtime.env[name])
   const settings = await log.group('Reading inputs', () => Promise.resolve(readInputs(runtime)))
-  const transport = openTransport(settings, runtime, sleep)
+  const transport = openTransport(settings, runtime, sleep, deps.clock)
   try {
     const forge = deps.forge?.(settings, transport) ?? createForge(settings, transport, log)
     // 2. Assets and the plan, every input problem found before any request.
@@ -55,8 +63,8 @@ export async function run(deps: RunDependencies): Promise<RunResult> {
         (name) => forge.storedName(name),
         log,
       )
-      log.info(`${result.files.length} file${result.files.length === 1 ? '' : 's'} to publish`)
-      for (const file of result.files) log.info(`  ${file.name}  ${file.size} bytes`)
+      log.info(`${plural(result.files.length, 'file')} to publish`)
+      for (const file of result.files) log.info(`  ${file.name}  ${plural(file.size, 'byte')}`)
       return result
     })
     // 3–5. Tag and release, files and links, evidence: one step list, one executor.
@@ -90,6 +98,7 @@ export async function run(deps: RunDependencies): Promise<RunResult> {
 function readInputs(runtime: Runtime): Settings {
   const settings = readSettings(runtime.env, { cwd: runtime.cwd })
   registerSecret(settings.token)
+  for (const notice of settings.notices) runtime.log.info(notice)
   for (const warning of settings.warnings) runtime.log.warn(warning)
   runtime.log.info(
     `Publishing ${settings.tagName} to ${settings.platform} project ${settings.project} (${settings.apiUrl})`,
@@ -101,6 +110,7 @@ function openTransport(
   settings: Settings,
   runtime: Runtime,
   sleep: (ms: number) => Promise<void>,
+  now: (() => number) | undefined,
 ): Transport {
   const log = runtime.log
   return createTransport({
@@ -114,6 +124,14 @@ function openTransport(
     userAgent: `forge-release/${VERSION}`,
     connections: Math.max(8, settings.maxParallelUploads * 2),
     sleep,
+    ...(now === undefined ? {} : { now }),
+    writeWindows: writeWindowsFor(settings),
+    onPace: (message, waitMs) => {
+      // Short waits are routine pacing; a long one deserves a line of its own.
+      const line = `Waiting ${(waitMs / 1000).toFixed(1)} s before the next request: ${message}`
+      if (waitMs >= 1000) log.info(line)
+      else log.debug(line)
+    },
     onRetry: ({ label, attempt, delayMs, reason }) =>
       log.warn(
         `Retrying ${label} in ${(delayMs / 1000).toFixed(1)} s (attempt ${attempt + 1}): ${reason}`,

@@ -105,7 +105,7 @@ describe('forge-release on the command line', () => {
     const json = JSON.parse(result.stdout) as Record<string, unknown>
     expect(json).toMatchObject({
       tag_name: 'v1.0.0',
-      created: 'true',
+      created: true,
       commit_sha: scenario.mainSha,
     })
     const assets = json.assets as { name: string; sha256: string; size: number }[]
@@ -190,7 +190,7 @@ describe('forge-release on the command line', () => {
   })
 
   it.each([
-    [['--tag', 'v1'], '--tag'],
+    [['--tagg', 'v1'], '--tagg (did you mean --tag_name?)'],
     [['--tag_name'], '--tag_name'],
     [['--dry_run', 'false'], '"false"'],
   ])(
@@ -227,7 +227,7 @@ describe('forge-release on the command line', () => {
     )
     expect(result.code).toBe(EXIT_SUCCESS)
     expect(result.stderr).toContain('section_start:')
-    expect(JSON.parse(result.stdout)).toMatchObject({ tag_name: 'v2.0.0', created: 'true' })
+    expect(JSON.parse(result.stdout)).toMatchObject({ tag_name: 'v2.0.0', created: true })
     // The dotenv report is written as in any GitLab CI job.
     expect(readFileSync(path.join(workspace, 'release.env'), 'utf8')).toContain(
       'RELEASE_TAG_NAME=v2.0.0\n',

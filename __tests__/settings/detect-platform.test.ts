@@ -23,7 +23,6 @@ describe('detectPlatform', () => {
   const cases: [string | undefined, CiSystem, string][] = [
     [undefined, 'github-actions', 'github'],
     [undefined, 'gitlab-ci', 'gitlab'],
-    ['https://ghe.example.com/api/v3', 'github-actions', 'github'],
     ['https://git.code.tencent.com/api/v3', 'github-actions', 'gongfeng'],
     ['https://git.code.tencent.com/api/v3', 'gitlab-ci', 'gongfeng'],
     ['https://gitlab.example.com/api/v4', 'github-actions', 'gitlab'],
@@ -47,10 +46,25 @@ describe('detectPlatform', () => {
     })
   })
 
+  // GitLab removed API v3 in 9.0 (2017); what still serves it is Gongfeng or GitHub Enterprise.
+  const v3: [string, CiSystem, string, RegExp][] = [
+    ['https://code.example.com/api/v3', 'none', 'gongfeng', /set platform: github/],
+    ['https://code.example.com/api/v3/', 'gitlab-ci', 'gongfeng', /set platform: github/],
+    ['https://ghe.example.com/api/v3', 'github-actions', 'github', /set platform: gongfeng/],
+  ]
+  test.each(v3)(
+    'takes an /api/v3 root %s under %s for %s, saying how to choose the other',
+    (url, system, platform, notice) => {
+      expect(detectPlatform(new URL(url), system)).toEqual({
+        platform,
+        notice: expect.stringMatching(notice),
+      })
+    },
+  )
+
   const unknown: [string | undefined, CiSystem][] = [
     [undefined, 'none'],
-    ['https://ghe.example.com/api/v3', 'none'],
-    ['https://code.example.com/api/v3', 'gitlab-ci'],
+    ['https://example.com/custom', 'none'],
   ]
   test.each(unknown)('asks for platform for %s under %s', (url, system) => {
     const detection = detectPlatform(url === undefined ? undefined : new URL(url), system)

@@ -246,6 +246,7 @@ describe('readSettings reads every input of the table', () => {
     ['ca_file', { INPUT_CA_FILE: '/etc/ssl/corp.pem' }, { caFile: '/etc/ssl/corp.pem' }],
     ['dry_run', { INPUT_DRY_RUN: 'true' }, { dryRun: true }],
     ['max_parallel_uploads', { INPUT_MAX_PARALLEL_UPLOADS: '32' }, { maxParallelUploads: 32 }],
+    ['max_writes_per_minute', { INPUT_MAX_WRITES_PER_MINUTE: '500' }, { maxWritesPerMinute: 500 }],
     ['retries', { INPUT_RETRIES: '0' }, { retries: 0 }],
     ['timeout_seconds', { INPUT_TIMEOUT_SECONDS: '30' }, { timeoutSeconds: 30 }],
     ['outputs_file', { INPUT_OUTPUTS_FILE: 'out/release.env' }, { outputsFile: 'out/release.env' }],
@@ -555,7 +556,7 @@ describe('readSettings rejects bad input, naming the input and a fix', () => {
     ],
     [
       'an api_url that names no forge outside CI',
-      { INPUT_API_URL: 'https://code.example.com/api/v3' },
+      { INPUT_API_URL: 'https://code.example.com/custom' },
       'platform',
       /cannot tell/,
     ],
@@ -661,12 +662,26 @@ describe('readSettings chooses the platform', () => {
     expect(readSettings(env).platform).toBe(platform)
   })
 
-  it('asks for platform when GitLab CI points api_url at an /api/v3 server', () => {
-    const env = {
+  it('publishes to Gongfeng when GitLab CI points api_url at an /api/v3 server, and says so', () => {
+    const settings = readSettings({
       ...fixture('gitlab-ci-tag-pipeline'),
       INPUT_API_URL: 'https://code.example.com/api/v3',
-    }
-    expect(problemsOf(env).map((p) => p.input)).toEqual(['platform'])
+      INPUT_PROJECT: 'group/app',
+      INPUT_TOKEN: 'gongfeng-token',
+    })
+    expect(settings).toMatchObject({ platform: 'gongfeng', tokenType: 'private' })
+    expect(settings.notices).toEqual([
+      'api_url https://code.example.com/api/v3 ends with /api/v3, which GitLab no longer serves: publishing to Gongfeng. For GitHub Enterprise Server, set platform: github.',
+    ])
+  })
+
+  it('says nothing about the guess when platform is given', () => {
+    const settings = readSettings({
+      ...BASE,
+      INPUT_PLATFORM: 'gongfeng',
+      INPUT_API_URL: 'https://code.example.com/api/v3',
+    })
+    expect(settings).toMatchObject({ platform: 'gongfeng', notices: [] })
   })
 })
 
@@ -810,12 +825,29 @@ describe('readSettings reads inputs from two variable names', () => {
     expect(settings).toMatchObject({ name: 'v1.0.0', tagName: 'v1.0.0', refGivenExplicitly: false })
   })
 
-  it('warns about variables that name no input', () => {
-    const settings = readSettings({ ...BASE, FORGE_RELEASE_TAG: 'v1', INPUT_FILES: 'x' })
-    expect(settings.warnings).toEqual([
-      'FORGE_RELEASE_TAG is set but names no forge-release input; it is ignored.',
-      'INPUT_FILES is set but names no forge-release input; it is ignored.',
-    ])
+  it('lets a value equal to the default give way to the other variable', () => {
+    // The GitHub runner fills in action.yml defaults and the GitLab component its typed
+    // defaults: such a value means "left alone", so a CI/CD variable still decides.
+    const settings = readSettings({
+      ...BASE,
+      INPUT_DRY_RUN: 'false',
+      FORGE_RELEASE_DRY_RUN: 'true',
+      INPUT_IF_RELEASE_EXISTS: ' update ',
+      FORGE_RELEASE_IF_RELEASE_EXISTS: 'skip',
+      INPUT_MAX_PARALLEL_UPLOADS: '4',
+      FORGE_RELEASE_MAX_PARALLEL_UPLOADS: '8',
+    })
+    expect(settings).toMatchObject({ dryRun: true, ifReleaseExists: 'skip', maxParallelUploads: 8 })
+  })
+
+  it('keeps INPUT_<NAME> when it differs from the default, and the default when nothing else is given', () => {
+    expect(
+      readSettings({ ...BASE, INPUT_DRY_RUN: 'true', FORGE_RELEASE_DRY_RUN: 'false' }).dryRun,
+    ).toBe(true)
+    expect(readSettings({ ...BASE, INPUT_DRY_RUN: 'false' }).dryRun).toBe(false)
+    expect(
+      readSettings({ ...BASE, FORGE_RELEASE_DRY_RUN: 'false', INPUT_DRY_RUN: '' }).dryRun,
+    ).toBe(false)
   })
 })
 

@@ -1,4 +1,5 @@
-import { chmod, copyFile, mkdir, readFile, writeFile } from 'node:fs/promises'
+import { createHash } from 'node:crypto'
+import { appendFile, chmod, copyFile, mkdir, readFile, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 
 import { TEST_TLS } from '../support/fake-forge/index.js'
@@ -170,6 +171,95 @@ describe('.gitlab-ci-template.yml', () => {
     expect(scenario.gitlab.state.release(PROJECT, 'v1.0.0')).toBeDefined()
   })
 
+  describe('FORGE_RELEASE_SCRIPT_SHA256', () => {
+    const pinned = async (): Promise<string> =>
+      createHash('sha256')
+        .update(await readFile(bundlePath))
+        .digest('hex')
+    /** The release asset forge-release.mjs, downloaded into the repository. */
+    async function download(workspace: string, folder: string): Promise<string> {
+      await mkdir(path.join(workspace, folder), { recursive: true })
+      const file = path.join(folder, 'forge-release.mjs')
+      await copyFile(bundlePath, path.join(workspace, file))
+      return file
+    }
+    const run = async (workspace: string, variables: Env, shell: 'bash' | 'sh' = 'bash') => {
+      const job = extendJob(hiddenJob, {
+        variables: { INPUT_ASSETS: 'dist/*', ...variables },
+      })
+      const env = jobEnvironment(job, {
+        ...ciVariables(workspace),
+        FORGE_RELEASE_SCRIPT: undefined,
+      })
+      return runScript(jobScript(job), env, workspace, shell)
+    }
+
+    it.each(['bash', 'sh'] as const)(
+      'runs a downloaded forge-release.mjs whose sha256 is the pinned one (%s)',
+      async (shell) => {
+        await start()
+        const workspace = await makeWorkspace(dist)
+        const file = await download(workspace, 'tools/forge release')
+        const result = await run(
+          workspace,
+          {
+            FORGE_RELEASE_SCRIPT: `node "${file}"`,
+            // As SHA256SUMS lists it, or in capitals: the same digest.
+            FORGE_RELEASE_SCRIPT_SHA256:
+              shell === 'sh' ? (await pinned()).toUpperCase() : await pinned(),
+          },
+          shell,
+        )
+        expect(result.stderr).not.toContain('ERROR')
+        expect(result.code).toBe(0)
+        expect(result.stdout).toContain(`${file} has the sha256 FORGE_RELEASE_SCRIPT_SHA256 pins`)
+        // The tool never sees the variable (it would warn about an unknown input).
+        expect(result.stdout).not.toContain('FORGE_RELEASE_SCRIPT_SHA256 is set but names no')
+        expect(scenario.gitlab.state.release(PROJECT, 'v1.0.0')).toBeDefined()
+      },
+    )
+
+    it('refuses to run a file whose sha256 is not the pinned one, before any request', async () => {
+      await start()
+      const workspace = await makeWorkspace(dist)
+      const file = await download(workspace, 'tools')
+      const expected = await pinned()
+      // The file changed after its digest was pinned (a tampered or different download).
+      await appendFile(path.join(workspace, file), '\n')
+      const result = await run(workspace, {
+        FORGE_RELEASE_SCRIPT: `node ${file}`,
+        FORGE_RELEASE_SCRIPT_SHA256: expected,
+      })
+      expect(result.code).toBe(1)
+      expect(result.stderr).toContain(
+        `ERROR: refusing to run ${file}: its sha256 is ${createHash('sha256')
+          .update(await readFile(path.join(workspace, file)))
+          .digest('hex')}, but FORGE_RELEASE_SCRIPT_SHA256 pins ${expected}`,
+      )
+      expect(result.stdout).not.toContain('Running node')
+      expect(scenario.gitlab.requests.all()).toEqual([])
+    })
+
+    it.each([
+      ['the npm package (no FORGE_RELEASE_SCRIPT)', undefined],
+      ['a command naming no .js file', 'forge-release'],
+      ['a file that is not there', 'node tools/missing.mjs'],
+    ])('refuses a pin on %s', async (_what, script) => {
+      await start()
+      const workspace = await makeWorkspace(dist)
+      const result = await run(workspace, {
+        ...(script === undefined ? {} : { FORGE_RELEASE_SCRIPT: script }),
+        FORGE_RELEASE_SCRIPT_SHA256: await pinned(),
+      })
+      expect(result.code).toBe(1)
+      expect(result.stderr).toContain(
+        'FORGE_RELEASE_SCRIPT_SHA256 pins the file FORGE_RELEASE_SCRIPT runs, but FORGE_RELEASE_SCRIPT',
+      )
+      expect(result.stdout).not.toContain('Running ')
+      expect(scenario.gitlab.requests.all()).toEqual([])
+    })
+  })
+
   it('gets the tool with npx at the pinned version by default, or the version set, trusting the CA file', async () => {
     await start()
     const workspace = await makeWorkspace()
@@ -226,6 +316,53 @@ describe('.gitlab-ci-template.yml', () => {
     expect(result.code).toBe(0)
     expect(scenario.gitlab.apiUrl).toMatch(/^https:/)
     expect(scenario.gitlab.state.release(PROJECT, 'v1.0.0')).toBeDefined()
+  })
+
+  it("publishes forge-release's own release from its .gitlab-ci.yml, through the template included locally", async () => {
+    const own = parseYamlDocuments(
+      await readFile(path.join(repoRoot, '.gitlab-ci.yml'), 'utf8'),
+    )[0] as Record<string, Job>
+    expect(own.include).toEqual([{ local: '.gitlab-ci-template.yml' }])
+    const test = own.test as Job
+    expect(jobScript(test).slice(0, 2)).toEqual(['npm ci --no-audit --no-fund', 'npm test'])
+    const ownRelease = own.release as Job
+    expect(ownRelease).toMatchObject({ extends: '.forge-release', needs: ['test'] })
+
+    await start()
+    // A checkout of the tagged commit: the bundle and the files it publishes.
+    const workspace = await makeWorkspace()
+    await mkdir(path.join(workspace, 'dist'))
+    for (const file of ['dist/index.js', 'dist/package.json', 'action.yml', 'LICENSE']) {
+      await copyFile(path.join(repoRoot, file), path.join(workspace, file))
+    }
+    const job = extendJob(hiddenJob, ownRelease)
+    const result = await runScript(
+      jobScript(job),
+      jobEnvironment(job, { ...ciVariables(workspace), FORGE_RELEASE_SCRIPT: undefined }),
+      workspace,
+    )
+    expect(result.stdout).not.toContain('ERROR')
+    expect(result.code).toBe(0)
+    expect(result.stdout).toContain('Running node dist/index.js')
+    const release = scenario.gitlab.state.release(PROJECT, 'v1.0.0')
+    expect(release?.links.map((l) => l.name).sort()).toEqual([
+      'LICENSE',
+      'SHA256SUMS',
+      'action.yml',
+      'forge-release.mjs',
+      'release-evidence.intoto.json',
+    ])
+    // The digest a runner without a registry pins in FORGE_RELEASE_SCRIPT_SHA256.
+    const dotenv = parseDotenv(await readFile(path.join(workspace, 'release.env'), 'utf8'))
+    const assets = JSON.parse(await readFile(dotenv.RELEASE_ASSETS_FILE ?? '', 'utf8')) as {
+      name: string
+      sha256: string
+    }[]
+    expect(assets.find((a) => a.name === 'forge-release.mjs')?.sha256).toBe(
+      createHash('sha256')
+        .update(await readFile(bundlePath))
+        .digest('hex'),
+    )
   })
 
   it('fails the job with the exit status of the tool', async () => {

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto'
 import { readFile } from 'node:fs/promises'
 import path from 'node:path'
 
@@ -187,6 +188,34 @@ describe('the CI/CD component', () => {
     expect(scenario.gitlab.state.release(PROJECT, 'v1.0.0')).toBeDefined()
   })
 
+  it('runs job-script only when the file it names has the sha256 of job-script-sha256', async () => {
+    const digest = createHash('sha256')
+      .update(await readFile(bundlePath))
+      .digest('hex')
+    const workspace = await makeWorkspace(dist)
+    const refused = includeComponent({
+      'job-script': `node "${bundlePath}"`,
+      'job-script-sha256': digest.replace(/^./, (c) => (c === '0' ? '1' : '0')),
+      assets: 'dist/*',
+    })
+    const refusal = await runJob(refused.job, workspace)
+    expect(refusal.code).toBe(1)
+    expect(refusal.stderr).toContain(
+      `ERROR: refusing to run ${bundlePath}: its sha256 is ${digest}`,
+    )
+    expect(scenario.gitlab.requests.all()).toEqual([])
+
+    const { job } = includeComponent({
+      'job-script': `node "${bundlePath}"`,
+      'job-script-sha256': digest,
+      assets: 'dist/*',
+    })
+    const result = await runJob(job, workspace)
+    expect(result.code).toBe(0)
+    expect(result.stdout).not.toContain('names no forge-release input')
+    expect(scenario.gitlab.state.release(PROJECT, 'v1.0.0')).toBeDefined()
+  })
+
   it.each([
     [{ if_release_exists: 'overwrite' }, /not in the list of allowed options/],
     [{ dry_run: 'yes' }, /is not a boolean/],
@@ -194,6 +223,7 @@ describe('the CI/CD component', () => {
     [{ released_at: 'yesterday' }, /does not match required RegEx/],
     [{ outputs_file: '' }, /does not match required RegEx/],
     [{ tag: 'v1' }, /unknown input: tag/],
+    [{ 'job-script-sha256': 'sha256:abc' }, /does not match required RegEx/],
   ])('lets GitLab reject %j before any job runs', (inputs, message) => {
     expect(() => includeComponent(inputs)).toThrow(message)
   })

@@ -1,5 +1,5 @@
 /**
- * Turns the bench records into the results table (Markdown, printed and put into README.md
+ * Turns the bench records into the results table (Markdown, printed and put into docs/benchmarks.md
  * between the bench markers) and the target checks.
  */
 import { readFile, writeFile } from 'node:fs/promises'
@@ -254,24 +254,21 @@ export function renderTargets(checks: readonly TargetCheck[]): string {
   return lines.join('\n')
 }
 
-export const README_START = '<!-- bench:start -->'
-export const README_END = '<!-- bench:end -->'
+export const BENCH_START = '<!-- bench:start -->'
+export const BENCH_END = '<!-- bench:end -->'
 
-/** Replaces the text between the bench markers (adding them before "## Development"). */
-export async function updateReadme(file: string, section: string): Promise<void> {
-  const text = await readFile(file, 'utf8')
-  const block = `${README_START}\n${section.trim()}\n${README_END}`
-  const start = text.indexOf(README_START)
-  const end = text.indexOf(README_END)
-  let next: string
+/** `text` with `section` between the bench markers (added at the end when missing). */
+export function replaceBenchSection(text: string, section: string): string {
+  const block = `${BENCH_START}\n${section.trim()}\n${BENCH_END}`
+  const start = text.indexOf(BENCH_START)
+  const end = text.indexOf(BENCH_END)
   if (start >= 0 && end > start) {
-    next = `${text.slice(0, start)}${block}${text.slice(end + README_END.length)}`
-  } else {
-    const at = text.indexOf('\n## Development')
-    next =
-      at >= 0
-        ? `${text.slice(0, at)}\n${block}\n${text.slice(at)}`
-        : `${text.trimEnd()}\n\n${block}\n`
+    return `${text.slice(0, start)}${block}${text.slice(end + BENCH_END.length)}`
   }
-  await writeFile(file, next)
+  return `${text.trimEnd()}\n\n${block}\n`
+}
+
+/** Replaces the text between the bench markers of docs/benchmarks.md (not the README). */
+export async function updateBenchmarkDoc(file: string, section: string): Promise<void> {
+  await writeFile(file, replaceBenchSection(await readFile(file, 'utf8'), section))
 }

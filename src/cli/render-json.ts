@@ -1,17 +1,37 @@
 import { InputErrors, ReleaseError } from '../errors.js'
 import type { OutputValues } from '../runtime/runtime.js'
 import { redact } from '../secrets.js'
+import { OUTPUTS, type OutputSpec } from '../settings/inputs.js'
+
+const OUTPUT_TYPES: ReadonlyMap<string, OutputSpec['type']> = new Map(
+  (OUTPUTS as readonly OutputSpec[]).map((output) => [output.name, output.type]),
+)
 
 /**
  * `--json` results: one JSON document on stdout per run, whatever happened, so a script can
- * always parse stdout. Outputs keep their names; `assets` is the array itself, not its text.
+ * always parse stdout. Outputs keep their names and get their types back from the output
+ * table (`created` a boolean, `release_id` a number, `assets` the array itself); an output
+ * without a value is null. Runtimes hand outputs over as text because step outputs and the
+ * dotenv report carry only text.
  */
 export function renderJsonResult(outputs: OutputValues): string {
   const result: Record<string, unknown> = {}
-  for (const [name, value] of Object.entries(outputs)) {
-    result[name] = name === 'assets' ? parseJson(value) : value
-  }
+  for (const [name, value] of Object.entries(outputs)) result[name] = typed(name, value)
   return render(result)
+}
+
+function typed(name: string, value: string): unknown {
+  if (value === '') return null
+  switch (OUTPUT_TYPES.get(name)) {
+    case 'boolean':
+      return value === 'true' ? true : value === 'false' ? false : value
+    case 'number':
+      return /^\d{1,15}$/.test(value) ? Number(value) : value
+    case 'json':
+      return parseJson(value)
+    default:
+      return value
+  }
 }
 
 /** A dry run changes nothing and has no outputs; it reports the requests it would make. */

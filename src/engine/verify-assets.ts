@@ -4,6 +4,7 @@ import type { Logger } from '../log.js'
 import { DERIVED_NAMES } from '../plan/derived-names.js'
 import { mapLimit } from './map-limit.js'
 import { requireRelease, type RunContext, type RunState } from './run-context.js'
+import { plural } from '../plural.js'
 
 /**
  * Checks in flight at once. Each is a HEAD or two (the download path and its redirect) with no
@@ -74,7 +75,8 @@ export async function verifyAssets(
     let failure: string | undefined
     try {
       const served = await forge.fetchAssetSize(release, asset)
-      if (served !== size) failure = `the forge serves ${served} bytes, the file has ${size}`
+      if (served !== size)
+        failure = `the forge serves ${plural(served, 'byte')}, the file has ${size}`
     } catch (error) {
       failure = error instanceof Error ? error.message : String(error)
     }
@@ -94,7 +96,5 @@ export async function verifyAssets(
       hint: 'Run the job again to re-upload them (set verify: false to skip this check).',
     })
   }
-  log.info(
-    `Verified ${expected.length} asset${expected.length === 1 ? '' : 's'} through the release's download links`,
-  )
+  log.info(`Verified ${plural(expected.length, 'asset')} through the release's download links`)
 }

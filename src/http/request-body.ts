@@ -5,6 +5,7 @@ import { Readable } from 'node:stream'
 import { ReleaseError } from '../errors.js'
 import { frameMultipart } from './multipart-framing.js'
 import type { FileReadObserver, ReadTap, RequestBody } from './types.js'
+import { plural } from '../plural.js'
 
 /**
  * Read size for file bodies. With the read stream's default of 64 KiB, reading cost more than
@@ -174,7 +175,7 @@ async function checkSize(path: string, size: number): Promise<void> {
   if (actual !== size) {
     throw new ReleaseError({
       code: 'ASSET_INVALID',
-      message: `${path} changed while publishing: it was ${size} bytes when hashed and is ${actual} bytes now`,
+      message: `${path} changed while publishing: it was ${plural(size, 'byte')} when hashed and is ${plural(actual, 'byte')} now`,
       hint: 'Make sure no other step writes to the assets while the release is published.',
     })
   }

@@ -13,7 +13,9 @@ import { GITHUB_API_URL, GONGFENG_API_URL, detectPlatform } from './detect-platf
 import { INPUTS, type InputName, type Platform } from './inputs.js'
 import { parseAssetLinks, parseAssets } from './parse-asset-inputs.js'
 import { parseReleasedAt } from './parse-released-at.js'
-import { findUnknownInputVariables, readInput, type Environment } from './read-input.js'
+import { applyAliases } from './apply-aliases.js'
+import { findUnknownInputs } from './find-unknown-inputs.js'
+import { readInput, type Environment } from './read-input.js'
 import type { AssetPattern, ExternalLink, Settings, TokenType } from './settings.js'
 
 export interface ReadSettingsOptions {
@@ -61,11 +63,18 @@ const PLATFORM_NAMES: Readonly<Record<Platform, string>> = {
  * Turns the environment (inputs and CI variables) into one validated Settings object. Pure: it
  * reads only `env` and never the file system, so it behaves the same under every runtime.
  * Every problem is collected; if there is any, one InputErrors holding all of them is thrown.
- * Non-fatal findings (inputs that do not apply to the platform, derived values) go to
- * `settings.warnings`. Nothing is logged and the token is never put into a message.
+ * An input variable that names no input is one of them. Non-fatal findings (inputs that do
+ * not apply to the platform, derived values) go to `settings.warnings`, what the reader
+ * concluded (an alias read, a detected platform) to `settings.notices`. Nothing is logged and
+ * the token is never put into a message.
  */
-export function readSettings(env: Environment, options: ReadSettingsOptions = {}): Settings {
-  const problems: ReleaseError[] = []
+export function readSettings(raw: Environment, options: ReadSettingsOptions = {}): Settings {
+  // Unknown names first: a mistyped input is the likely cause of whatever else is missing.
+  const problems: ReleaseError[] = findUnknownInputs(raw)
+  const aliased = applyAliases(raw)
+  problems.push(...aliased.problems)
+  const env = aliased.env
+  const notices = aliased.notices
   const warnings: string[] = []
   const fail = (input: string, message: string, hint: string): void => {
     problems.push(inputError(input, message, hint))
@@ -129,8 +138,12 @@ export function readSettings(env: Environment, options: ReadSettingsOptions = {}
     (apiUrlGiven === undefined || explicitApiUrl !== undefined)
   ) {
     const detection = detectPlatform(explicitApiUrl, system, giteaActions)
-    if ('platform' in detection) platform = detection.platform
-    else fail('platform', detection.problem, detection.hint)
+    if ('platform' in detection) {
+      platform = detection.platform
+      if (detection.notice !== undefined) notices.push(detection.notice)
+    } else {
+      fail('platform', detection.problem, detection.hint)
+    }
   }
 
   let apiUrl = explicitApiUrl
@@ -356,6 +369,7 @@ export function readSettings(env: Environment, options: ReadSettingsOptions = {}
     ),
     dryRun: readBoolean('dry_run'),
     maxParallelUploads: readInteger('max_parallel_uploads'),
+    maxWritesPerMinute: readInteger('max_writes_per_minute'),
     retries: readInteger('retries'),
     timeoutSeconds: readInteger('timeout_seconds'),
     ...optional(
@@ -369,6 +383,7 @@ export function readSettings(env: Environment, options: ReadSettingsOptions = {}
       '.',
     ci: readCiContext(env, system),
     warnings,
+    notices,
   }
 
   if (tokenType === 'job' && platform === 'gitlab' && uploadTo === 'project_uploads') {
@@ -379,9 +394,10 @@ export function readSettings(env: Environment, options: ReadSettingsOptions = {}
     )
   }
   if (platform !== undefined) warnings.push(...inapplicableInputs(env, platform))
-  for (const variable of findUnknownInputVariables(env)) {
-    warnings.push(`${variable} is set but names no forge-release input; it is ignored.`)
-  }
+  warnings.push(
+    ...unusedNotesWarning(platform, settings.generateNotes, settings.description, descriptionFile),
+    ...descriptionPathWarning(description),
+  )
 
   const { platform: p, apiUrl: a, project: pr, token: t, tagName: tg, name: n } = settings
   if (
@@ -646,6 +662,36 @@ function readList(
 function derivePackageVersion(tag: string): string {
   const version = tag.replace(/[^\w+.-]+/g, '-').replace(/\.{2,}/g, '.')
   return PACKAGE_VERSION.test(version) ? version : 'release'
+}
+
+/**
+ * generate_notes next to a description does nothing: GitHub writes notes only for a release
+ * without one. softprops/action-gh-release and ncipollo/release-action put the body above the
+ * notes, so their users would miss the notes without a word.
+ */
+function unusedNotesWarning(
+  platform: Platform | undefined,
+  generateNotes: boolean,
+  description: string | undefined,
+  descriptionFile: string | undefined,
+): string[] {
+  if (platform !== 'github' || !generateNotes) return []
+  if (description === undefined && descriptionFile === undefined) return []
+  return [
+    'generate_notes has no effect: a description is given, and GitHub writes release notes only for a release without one. Remove description (or description_file) to get them.',
+  ]
+}
+
+/**
+ * release-cli and the `release:` keyword of .gitlab-ci.yml read a file when `description` is
+ * the path of one; here it is the text itself. A description that is nothing but a file name
+ * was meant as a file, so it gets a warning rather than becoming the release notes silently.
+ */
+function descriptionPathWarning(description: string | undefined): string[] {
+  if (description === undefined || !/^[^\s]+\.(md|markdown|txt)$/i.test(description)) return []
+  return [
+    `description is ${quote(description)}, which is used as the text of the release notes. To use the file's content, give it as description_file.`,
+  ]
 }
 
 /** Warnings for inputs given a non-default value that the chosen platform ignores. */

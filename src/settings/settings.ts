@@ -72,6 +72,8 @@ export interface Settings {
   readonly caFile?: string
   readonly dryRun: boolean
   readonly maxParallelUploads: number
+  /** 0: the forge's documented write limits. */
+  readonly maxWritesPerMinute: number
   readonly retries: number
   readonly timeoutSeconds: number
   readonly outputsFile?: string
@@ -80,4 +82,6 @@ export interface Settings {
   readonly ci: CiContext
   /** Inputs given that do not apply to the chosen platform, and similar non-fatal findings. */
   readonly warnings: readonly string[]
+  /** What the reader concluded on its own: an alias read as our input, a detected platform. */
+  readonly notices: readonly string[]
 }

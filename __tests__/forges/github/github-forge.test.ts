@@ -477,7 +477,7 @@ describe('GitHubForge: dry-run descriptions', () => {
         recovery: 'give-way',
       }),
     ).toEqual([
-      `POST ${gh.apiUrl}/repos/${REPO}/releases/<new draft>/assets?name=my.app.zip (1 bytes)`,
+      `POST ${gh.apiUrl}/repos/${REPO}/releases/<new draft>/assets?name=my.app.zip (1 byte)`,
     ])
     expect(forge.describe({ kind: 'publish', tagName: 'v1.0.0', recovery: 'repeat' })).toEqual([
       `PATCH ${gh.apiUrl}/repos/${REPO}/releases/<new draft> (draft: false)`,

@@ -453,7 +453,7 @@ describe('what the adapter says and never sends', () => {
       }),
     ).toEqual([
       `DELETE ${gf.apiUrl}/projects/tencent%2Fcode/releases/v1.0.0/attachments/a.zip`,
-      `POST ${gf.apiUrl}/projects/tencent%2Fcode/releases/v1.0.0/attachments (a.zip, 1 bytes)`,
+      `POST ${gf.apiUrl}/projects/tencent%2Fcode/releases/v1.0.0/attachments (a.zip, 1 byte)`,
     ])
     expect(forge.describe({ kind: 'publish', tagName: 'v1.0.0', recovery: 'repeat' })).toEqual([])
   })

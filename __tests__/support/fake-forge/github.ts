@@ -64,8 +64,12 @@ export interface FakeGitHubOptions extends Omit<FakeServerOptions, 'port'> {
   readonly maxAssetBytes?: number
   /** Default 5000. */
   readonly rateLimit?: number
+  /** GitHub's secondary limit on content-creating requests; off by default. */
+  readonly secondaryLimit?: GitHubConfig['secondaryLimit']
   /** Clock for timestamps and the lag; default `Date.now`. */
   readonly now?: () => Date | number
+  /** Fixed ports on 127.0.0.1 (`npm run fake-forge`); default any free port for each server. */
+  readonly ports?: { readonly api?: number; readonly uploads?: number; readonly downloads?: number }
 }
 
 export type ServerName = 'api' | 'uploads' | 'downloads'
@@ -115,12 +119,15 @@ export interface FakeGitHub {
   writeRequests(): (LoggedRequest & { readonly server: ServerName })[]
   /** Every request over every server whose headers include `name`. */
   withHeader(name: string): (LoggedRequest & { readonly server: ServerName })[]
+  /** Content-creating requests refused for the secondary limit (`secondaryLimit`). */
+  readonly secondaryRefusals: number
   /** Makes matching requests hit one of GitHub's rate limits (a core fault with its body and headers). */
   rateLimit(fault: RateLimitFault): FaultHandle
   close(): Promise<void>
 }
 
 const API_VERSIONS = ['2022-11-28']
+const CONTENT_WRITES: ReadonlySet<string> = new Set(['POST', 'PATCH', 'PUT', 'DELETE'])
 
 const serverErrorBody = JSON.stringify({ message: 'Server Error' })
 
@@ -139,6 +146,24 @@ export const startFakeGitHub = async (options: FakeGitHubOptions = {}): Promise<
     apiVersions: API_VERSIONS,
     rateLimit: options.rateLimit ?? 5000,
     uploadFaults: [],
+    ...(options.secondaryLimit === undefined ? {} : { secondaryLimit: options.secondaryLimit }),
+  }
+  /** When each content-creating request arrived, over the API and uploads hosts together. */
+  const contentWrites: number[] = []
+  const secondary = { refused: 0 }
+  /** Seconds until a write is allowed again, or undefined when this one is within the limit. */
+  const overSecondaryLimit = (method: string): number | undefined => {
+    if (config.secondaryLimit === undefined || !CONTENT_WRITES.has(method)) return undefined
+    const at = now()
+    for (const window of config.secondaryLimit) {
+      const recent = contentWrites.filter((t) => t > at - window.windowMs)
+      if (recent.length >= window.limit) {
+        const oldest = recent[recent.length - window.limit] ?? at
+        return Math.max(1, Math.ceil((oldest + window.windowMs - at) / 1000))
+      }
+    }
+    contentWrites.push(at)
+    return undefined
   }
   const state = new GitHubState(now)
   const timeline: TimelineEntry[] = []
@@ -216,6 +241,16 @@ export const startFakeGitHub = async (options: FakeGitHubOptions = {}): Promise<
             path: ex.rawPath,
           })
           usage.used += 1
+          const retryAfter = overSecondaryLimit(ex.method)
+          if (retryAfter !== undefined) {
+            secondary.refused += 1
+            await ex.json(
+              403,
+              { message: SECONDARY_RATE_LIMIT, documentation_url: secondaryRateLimitDocs },
+              { 'retry-after': String(retryAfter) },
+            )
+            return true
+          }
           return checkRequest(ex, state, config)
         },
         defaultHeaders: () => ({
@@ -249,14 +284,16 @@ export const startFakeGitHub = async (options: FakeGitHubOptions = {}): Promise<
     ...(options.tls === undefined ? {} : { tls: options.tls }),
     ...(options.storage === undefined ? {} : { storage: options.storage }),
   }
+  const on = (port: number | undefined): FakeServerOptions =>
+    port === undefined ? serverOptions : { ...serverOptions, port }
   const api = await startFakeServer(
     apiPersonality(enterprise ? ['api', 'uploads'] : ['api']),
-    serverOptions,
+    on(options.ports?.api),
   )
   const uploads = enterprise
     ? api
-    : await startFakeServer(apiPersonality(['uploads']), serverOptions)
-  const downloads = await startFakeServer(downloadsPersonality, serverOptions)
+    : await startFakeServer(apiPersonality(['uploads']), on(options.ports?.uploads))
+  const downloads = await startFakeServer(downloadsPersonality, on(options.ports?.downloads))
   origins.api = api.url
   origins.uploads = uploads.url
   origins.downloads = downloads.url
@@ -297,6 +334,9 @@ export const startFakeGitHub = async (options: FakeGitHubOptions = {}): Promise<
       const repo = state.repo(fullName)
       if (repo === undefined) throw new Error(`no repository ${fullName}`)
       return repo
+    },
+    get secondaryRefusals() {
+      return secondary.refused
     },
     writeRequests: () => tagged((server) => server.writeRequests()),
     withHeader: (name) => tagged((server) => server.requests.withHeader(name)),

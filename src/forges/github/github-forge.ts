@@ -35,6 +35,7 @@ import { gitHubStoredName } from './stored-name.js'
 import { StreamedFile } from './streamed-file.js'
 import { createTransportFetch, LABEL_HEADER } from './transport-fetch.js'
 import type { GitHubAsset, GitHubRef, GitHubRelease } from './wire.js'
+import { plural } from '../../plural.js'
 
 /** The REST API version this adapter is written against (docs: "API versions"). */
 export const GITHUB_API_VERSION = '2022-11-28'
@@ -413,7 +414,7 @@ export class GitHubForge implements Forge, DraftReleases {
           ...(handle === undefined
             ? []
             : [`DELETE ${releases}/assets/${handle.assetId} (${name})`]),
-          upload(name, `${step.file.size} bytes`),
+          upload(name, plural(step.file.size, 'byte')),
         ]
       }
       case 'write-checksums':
@@ -504,7 +505,7 @@ export class GitHubForge implements Forge, DraftReleases {
     if ((sha256 !== undefined && sha256 !== expected) || stored.size !== file.size) {
       throw new ReleaseError({
         code: 'VERIFY_FAILED',
-        message: `GitHub stored ${stored.name} with ${stored.size} bytes and sha256 ${sha256 ?? 'unknown'}, but the file has ${file.size} bytes and sha256 ${expected}.`,
+        message: `GitHub stored ${stored.name} with ${plural(stored.size, 'byte')} and sha256 ${sha256 ?? 'unknown'}, but the file has ${plural(file.size, 'byte')} and sha256 ${expected}.`,
         hint: 'The upload was corrupted on the way; run the job again.',
       })
     }

@@ -35,6 +35,7 @@ import type {
   GitLabUpload,
   GitLabVersion,
 } from './wire.js'
+import { plural } from '../../plural.js'
 
 const PER_PAGE = 100
 
@@ -364,7 +365,7 @@ export class GitLabForge implements Forge, ReleaseLinks, ServerEvidence {
         throw new ReleaseError({
           code: 'ASSET_TOO_LARGE',
           input: 'assets',
-          message: `GitLab refused ${file.name} (${file.size} bytes): larger than the instance's maximum attachment size.`,
+          message: `GitLab refused ${file.name} (${plural(file.size, 'byte')}): larger than the instance's maximum attachment size.`,
           hint: 'Use upload_to: generic_package for large files.',
           cause: error,
         })
@@ -386,10 +387,6 @@ export class GitLabForge implements Forge, ReleaseLinks, ServerEvidence {
       responseType: 'none',
       label: 'delete package file',
     })
-  }
-
-  linkUrlFor(asset: RemoteAsset): string {
-    return asset.url
   }
 
   async createLink(release: RemoteRelease, link: LinkSpec): Promise<WriteResult<RemoteLink>> {
@@ -527,7 +524,7 @@ export class GitLabForge implements Forge, ReleaseLinks, ServerEvidence {
   }
 
   private describeUpload(name: string, size: number | undefined): string[] {
-    const what = size === undefined ? `${name}, when changed` : `${size} bytes`
+    const what = size === undefined ? `${name}, when changed` : plural(size, 'byte')
     return this.options.uploadTo === 'generic_package'
       ? [`PUT ${this.packageFileUrl(name)} (${what})`]
       : [`POST ${this.projectPath}/uploads (${name}, ${what})`]
@@ -800,7 +797,7 @@ function translatePackageError(error: unknown, file: UploadFile): unknown {
     return new ReleaseError({
       code: 'ASSET_TOO_LARGE',
       input: 'assets',
-      message: `GitLab refused ${file.name} (${file.size} bytes) as too large for the generic package registry.`,
+      message: `GitLab refused ${file.name} (${plural(file.size, 'byte')}) as too large for the generic package registry.`,
       hint: 'Ask an administrator to raise generic_packages_max_file_size, or split the file.',
       cause: error,
     })

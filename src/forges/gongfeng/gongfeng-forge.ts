@@ -28,6 +28,7 @@ import {
   translateUploadError,
 } from './translate-error.js'
 import type { GongfengAttachment, GongfengProject, GongfengRelease, GongfengTag } from './wire.js'
+import { plural } from '../../plural.js'
 
 export interface GongfengForgeOptions {
   readonly apiUrl: string
@@ -282,7 +283,7 @@ export class GongfengForge implements Forge {
           ...(step.replacing === undefined
             ? []
             : [`DELETE ${this.attachmentUrl(tag, step.replacing.name)}`]),
-          `POST ${this.attachmentsUrl(tag)} (${step.file.name}, ${step.file.size} bytes)`,
+          `POST ${this.attachmentsUrl(tag)} (${step.file.name}, ${plural(step.file.size, 'byte')})`,
         ]
       case 'write-checksums':
         return [`POST ${this.attachmentsUrl(tag)} (SHA256SUMS, when changed)`]

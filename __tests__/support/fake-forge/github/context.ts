@@ -43,6 +43,12 @@ export interface GitHubConfig {
   /** The primary rate limit's `x-ratelimit-limit`. */
   rateLimit: number
   uploadFaults: UploadFault[]
+  /**
+   * GitHub's secondary rate limit on content-creating requests (POST, PATCH, PUT, DELETE on the
+   * API and uploads hosts), enforced as sliding windows: "no more than 80 content-generating
+   * requests per minute and no more than 500 … per hour". Off when undefined.
+   */
+  secondaryLimit?: readonly { readonly limit: number; readonly windowMs: number }[]
 }
 
 export interface GitHubOrigins {
