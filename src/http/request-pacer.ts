@@ -23,6 +23,7 @@ export interface RequestPacerOptions {
 
 const WRITES: ReadonlySet<HttpMethod> = new Set(['POST', 'PATCH', 'PUT', 'DELETE'])
 const DEFAULT_RESERVE = 8
+const MIN_MARGIN_MS = 250
 
 /**
  * Slows requests down before a limit, not after: the budget a forge announces in its rate-limit
@@ -38,7 +39,10 @@ export class RequestPacer {
   private waitedUntil = 0
 
   constructor(private readonly options: RequestPacerOptions) {
-    this.longestWindow = Math.max(0, ...options.writeWindows.map((w) => w.windowMs))
+    this.longestWindow = Math.max(
+      0,
+      ...options.writeWindows.map((w) => w.windowMs * 1.01 + MIN_MARGIN_MS),
+    )
   }
 
   /** Waits until `method` may be sent, then counts it. */
@@ -90,11 +94,14 @@ export class RequestPacer {
       this.writes.shift()
     }
     for (const window of this.options.writeWindows) {
-      const inWindow = this.writes.filter((at) => at > now - window.windowMs)
+      // A write reaches the server a little after it is counted here: keep a margin so that
+      // the server's count of a window never sees one more than ours.
+      const span = window.windowMs + Math.max(MIN_MARGIN_MS, window.windowMs / 100)
+      const inWindow = this.writes.filter((at) => at > now - span)
       if (inWindow.length < window.limit) continue
       const oldest = inWindow[inWindow.length - window.limit] ?? now
       return {
-        ms: oldest + window.windowMs - now,
+        ms: oldest + span - now,
         reason: `the forge allows ${window.limit} writes per ${formatDuration(window.windowMs)}`,
       }
     }
