@@ -68,7 +68,7 @@ export function renderActionYml(): string {
   const document = {
     name: 'forge-release',
     description:
-      'Publish a release with assets, SHA256SUMS and evidence to GitLab, Tencent Gongfeng or GitHub; safe to re-run.',
+      'Publish a release with assets, SHA256SUMS and evidence to GitLab, Tencent Gongfeng, GitHub, Forgejo or Gitea; safe to re-run.',
     author: 'forge-release',
     branding: { icon: 'package', color: 'orange' },
     inputs,

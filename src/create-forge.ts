@@ -1,4 +1,5 @@
 import type { Forge } from './forges/forge.js'
+import { GiteaForge } from './forges/gitea/gitea-forge.js'
 import { GitHubForge } from './forges/github/github-forge.js'
 import { GITHUB_WRITE_WINDOWS } from './forges/github/github-rules.js'
 import { GitLabForge } from './forges/gitlab/gitlab-forge.js'
@@ -48,6 +49,8 @@ export function createForge(settings: Settings, http: Transport, log: Logger): F
         http,
         log,
       )
+    case 'gitea':
+      return new GiteaForge({ apiUrl: settings.apiUrl, repository: settings.project }, http, log)
   }
 }
 

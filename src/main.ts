@@ -30,6 +30,8 @@ const TOKEN_VARIABLES = [
   'GITHUB_TOKEN',
   'GH_TOKEN',
   'GONGFENG_TOKEN',
+  'GITEA_TOKEN',
+  'FORGEJO_TOKEN',
 ]
 
 export interface RunDependencies {

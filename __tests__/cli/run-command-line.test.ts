@@ -132,8 +132,23 @@ describe('forge-release on the command line', () => {
       workspace,
     )
     expect(result.code).toBe(EXIT_SUCCESS)
-    const json = JSON.parse(result.stdout) as { dry_run: boolean; requests: string[] }
+    const json = JSON.parse(result.stdout) as {
+      dry_run: boolean
+      requests: string[]
+      steps: { kind: string; recovery: string; name?: string }[]
+    }
     expect(json.dry_run).toBe(true)
+    // The very step list the executor would run, as data.
+    expect(json.steps.map((s) => `${s.kind}${s.name === undefined ? '' : ` ${s.name}`}`)).toEqual([
+      'upload one.tar.gz',
+      'upload two.zip',
+      'create-release',
+      'write-checksums',
+      'write-evidence',
+      'collect-server-evidence',
+      'verify',
+    ])
+    expect(json.steps[0]?.recovery).toBe('give-way')
     expect(
       json.requests.some((r) =>
         /^PUT .*\/packages\/generic\/release-assets\/v1\.0\.0\/one\.tar\.gz/.test(r),

@@ -10,6 +10,8 @@ describe('recogniseApiUrl', () => {
     ['https://api.octocorp.ghe.com', 'github'],
     ['https://gitlab.com/api/v4', 'gitlab'],
     ['https://jihulab.com/api/v4/', 'gitlab'],
+    ['https://codeberg.org/api/v1', 'gitea'],
+    ['https://git.example.com/forgejo/api/v1/', 'gitea'],
     ['https://ghe.example.com/api/v3', undefined],
     ['https://example.com/', undefined],
   ])('takes %s for %s', (url, platform) => {
@@ -31,6 +33,16 @@ describe('detectPlatform', () => {
   test.each(cases)('detects %s under %s as %s', (url, system, platform) => {
     expect(detectPlatform(url === undefined ? undefined : new URL(url), system)).toEqual({
       platform,
+    })
+  })
+
+  it('takes a GitHub Actions job run by a Forgejo or Gitea runner for gitea, unless api_url names another forge', () => {
+    expect(detectPlatform(undefined, 'github-actions', true)).toEqual({ platform: 'gitea' })
+    expect(detectPlatform(new URL('https://api.github.com'), 'github-actions', true)).toEqual({
+      platform: 'github',
+    })
+    expect(detectPlatform(new URL('https://codeberg.org/api/v1'), 'gitlab-ci')).toEqual({
+      platform: 'gitea',
     })
   })
 

@@ -911,7 +911,7 @@ describe('readSettings warns about inputs the platform ignores', () => {
   it('names the input and the platform', () => {
     const settings = readSettings({ ...BASE, INPUT_DRAFT: 'true', INPUT_LABELS: 'a' })
     expect(settings.warnings).toEqual([
-      "Input 'draft' applies only to GitHub; it is ignored when publishing to GitLab.",
+      "Input 'draft' applies only to GitHub and Forgejo/Gitea; it is ignored when publishing to GitLab.",
       "Input 'labels' applies only to Gongfeng; it is ignored when publishing to GitLab.",
     ])
   })

@@ -10,6 +10,7 @@ import { Agent, fetch } from 'undici'
 import { parseSha256Sums } from '../../src/assets/sha256sums.js'
 import { CHECKSUMS_NAME, EVIDENCE_NAME } from '../../src/plan/derived-names.js'
 import type {
+  FakeGitea,
   FakeGitHub,
   FakeGitLab,
   FakeGongfeng,
@@ -38,12 +39,18 @@ import {
   startGongfengScenario,
   type GongfengScenario,
 } from './gongfeng-scenario.js'
+import {
+  GITEA_TOKEN,
+  REPOSITORY as GITEA_REPOSITORY,
+  startGiteaScenario,
+  type GiteaScenario,
+} from './gitea-scenario.js'
 import type { Env } from './run-tool.js'
 
-export type ForgeName = 'gitlab' | 'gongfeng' | 'github'
+export type ForgeName = 'gitlab' | 'gongfeng' | 'github' | 'gitea'
 
-/** Forges whose adapter, fake and scenario helper exist (all three at the time of writing). */
-export const FORGES: readonly ForgeName[] = ['gitlab', 'gongfeng', 'github']
+/** Forges whose adapter, fake and scenario helper exist (all four at the time of writing). */
+export const FORGES: readonly ForgeName[] = ['gitlab', 'gongfeng', 'github', 'gitea']
 
 export const SUMS_NAME = CHECKSUMS_NAME
 export { EVIDENCE_NAME }
@@ -89,6 +96,7 @@ export interface ForgeScenario {
   readonly gitlab?: FakeGitLab
   readonly gongfeng?: FakeGongfeng
   readonly github?: FakeGitHub
+  readonly gitea?: FakeGitea
   /** The token the runs use. */
   readonly token: string
   /** The API root the tool is given. */
@@ -139,6 +147,8 @@ export async function startForgeScenario(
       return gongfeng(await startGongfengScenario(tls), reader)
     case 'github':
       return gitHub(await startGitHubScenario(tls), reader)
+    case 'gitea':
+      return gitea(await startGiteaScenario(tls), reader)
   }
 }
 
@@ -410,6 +420,77 @@ function gitHub(scenario: GitHubScenario, reader: Reader): ForgeScenario {
         problems,
         reader,
       )
+    },
+    close: async () => {
+      await scenario.close()
+      await reader.dispatcher?.close()
+    },
+  }
+}
+
+function gitea(scenario: GiteaScenario, reader: Reader): ForgeScenario {
+  const { gitea: server } = scenario
+  const releaseOf = (tag: string) =>
+    server.state.releasesOf(GITEA_REPOSITORY).find((r) => r.tagName === tag)
+  return {
+    forge: 'gitea',
+    gitea: server,
+    token: GITEA_TOKEN,
+    apiUrl: server.apiUrl,
+    routes: {
+      upload: { method: 'POST', path: /\/releases\/\d+\/assets\?/, on: 'api' },
+      createRelease: { method: 'POST', path: /\/releases$/ },
+      verify: { method: 'HEAD', path: /\/releases\/download\/[^/]+\/[^/?]+$/, on: 'api' },
+    },
+    servers: () => [server],
+    server: () => server,
+    env: (extra = {}) => scenario.env(extra),
+    requests: () => server.requests.all(),
+    addFault: (rule) => server.faults.add(rule),
+    cutUploads: (pathname, afterBytes, times = Infinity) => {
+      server.faults.add({
+        method: 'POST',
+        path: pathname,
+        times,
+        kind: { reset: 'mid-body', afterBytes },
+      })
+    },
+    clearFaults: () => server.faults.clear(),
+    errors: () => server.errors,
+    tamper: (tag, name, how) => {
+      const release = releaseOf(tag)
+      const attachment = release?.attachments.find((a) => a.name === name)
+      if (release === undefined || attachment === undefined) throw new Error(`no ${name}`)
+      if (how === 'delete') server.state.removeAttachment(release, attachment)
+      else {
+        attachment.size -= 1
+        attachment.blob = { ...attachment.blob, size: attachment.blob.size - 1 }
+      }
+    },
+    endState: async (tag) => {
+      const all = server.state.releasesOf(GITEA_REPOSITORY)
+      const problems: string[] = []
+      for (const release of all) {
+        if (release.isDraft)
+          problems.push(`draft release ${release.id} of ${release.tagName} is left`)
+      }
+      const release = releaseOf(tag)
+      const repo = server.repo(GITEA_REPOSITORY)
+      if (release !== undefined && !release.isDraft && !repo.tags.has(tag)) {
+        problems.push(`release ${tag} is published without its tag`)
+      }
+      const names = new Map<string, number>()
+      for (const a of release?.attachments ?? []) names.set(a.name, (names.get(a.name) ?? 0) + 1)
+      const entries = (release?.attachments ?? []).map((a) => ({
+        name: a.name,
+        // What the release page links: by tag and name while names are unique, else by uuid.
+        url:
+          (names.get(a.name) ?? 0) > 1
+            ? `${server.webUrl}/attachments/${a.uuid}`
+            : `${server.webUrl}/${GITEA_REPOSITORY}/releases/download/${encodeURIComponent(tag)}/${encodeURIComponent(a.name)}`,
+      }))
+      const releases = all.map((r) => (r.isDraft ? `${r.tagName} (draft)` : r.tagName))
+      return collect(releases, entries, { authorization: `token ${GITEA_TOKEN}` }, problems, reader)
     },
     close: async () => {
       await scenario.close()

@@ -30,7 +30,7 @@ export function renderHelp(options: HelpOptions): string {
 
   const lines = [
     ...paragraph(
-      `forge-release ${options.version}: publish a release with assets, SHA256SUMS and evidence to GitLab, Tencent Gongfeng or GitHub.`,
+      `forge-release ${options.version}: publish a release with assets, SHA256SUMS and evidence to GitLab, Tencent Gongfeng, GitHub, Forgejo or Gitea.`,
     ),
     '',
     'Usage:',

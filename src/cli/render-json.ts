@@ -1,4 +1,5 @@
 import { InputErrors, ReleaseError } from '../errors.js'
+import type { Step } from '../plan/steps.js'
 import type { OutputValues } from '../runtime/runtime.js'
 import { redact } from '../secrets.js'
 import { OUTPUTS, type OutputSpec } from '../settings/inputs.js'
@@ -34,9 +35,41 @@ function typed(name: string, value: string): unknown {
   }
 }
 
-/** A dry run changes nothing and has no outputs; it reports the requests it would make. */
-export function renderJsonDryRun(requests: readonly string[]): string {
-  return render({ dry_run: true, requests })
+/**
+ * A dry run changes nothing and has no outputs; it reports the step list the executor would
+ * run, as data, and the requests those steps make.
+ */
+export function renderJsonDryRun(requests: readonly string[], steps: readonly Step[]): string {
+  return render({ dry_run: true, steps: steps.map(describeStep), requests })
+}
+
+/** A step as plain data: what it writes, and how its outcome is settled when in doubt. */
+function describeStep(step: Step): Record<string, unknown> {
+  const base = { kind: step.kind, recovery: step.recovery }
+  switch (step.kind) {
+    case 'create-release':
+      return { ...base, tag_name: step.tagName, draft: step.draft, with_links: step.withLinks }
+    case 'update-release':
+      return { ...base, tag_name: step.tagName, changed: step.changed }
+    case 'upload':
+      return {
+        ...base,
+        name: step.file.name,
+        path: step.file.path,
+        size: step.file.size,
+        ...(step.replacing === undefined ? {} : { replaces: step.replacing.name }),
+      }
+    case 'link':
+      return {
+        ...base,
+        name: step.link.name,
+        ...(step.link.url === undefined ? {} : { url: step.link.url }),
+      }
+    case 'publish':
+      return { ...base, tag_name: step.tagName }
+    default:
+      return base
+  }
 }
 
 export function renderJsonError(error: unknown): string {

@@ -112,8 +112,6 @@ export interface Forge {
 
 /** Forges whose release links are objects of their own, made after the file is stored (GitLab). */
 export interface ReleaseLinks {
-  /** The URL a link to a stored file should have. */
-  linkUrlFor(asset: RemoteAsset): string
   createLink(release: RemoteRelease, link: LinkSpec): Promise<WriteResult<RemoteLink>>
   /** The release's link that holds the name, URL or path `link` wants, if any. */
   findLink(release: RemoteRelease, link: LinkSpec): Promise<RemoteLink | undefined>

@@ -23,6 +23,7 @@ export interface RequestPacerOptions {
 
 const WRITES: ReadonlySet<HttpMethod> = new Set(['POST', 'PATCH', 'PUT', 'DELETE'])
 const DEFAULT_RESERVE = 8
+const MIN_MARGIN_MS = 250
 
 /**
  * Slows requests down before a limit, not after: the budget a forge announces in its rate-limit
@@ -34,9 +35,14 @@ export class RequestPacer {
   private readonly writes: number[] = []
   private budget: { remaining: number; resetAt: number } | undefined
   private readonly longestWindow: number
+  /** The end of the last wait: time has passed at least that far, whatever the clock says. */
+  private waitedUntil = 0
 
   constructor(private readonly options: RequestPacerOptions) {
-    this.longestWindow = Math.max(0, ...options.writeWindows.map((w) => w.windowMs))
+    this.longestWindow = Math.max(
+      0,
+      ...options.writeWindows.map((w) => w.windowMs * 1.01 + MIN_MARGIN_MS),
+    )
   }
 
   /** Waits until `method` may be sent, then counts it. */
@@ -45,26 +51,34 @@ export class RequestPacer {
       const wait = this.waitBefore(method)
       if (wait === undefined) break
       this.options.onWait(wait.reason, wait.ms)
+      this.waitedUntil = Math.max(this.waitedUntil, this.now() + wait.ms)
       await this.options.sleep(wait.ms)
     }
     // Counted in the same tick as the check, so parallel requests cannot both take the last slot.
-    if (WRITES.has(method)) this.writes.push(this.options.now())
+    if (WRITES.has(method)) this.writes.push(this.now())
     if (this.budget !== undefined) this.budget.remaining -= 1
   }
 
-  /** Learns the announced budget from a response's headers. */
+  /**
+   * Learns the announced budget from a successful response's headers (a refusal's wait is the
+   * retry policy's to honour, once).
+   */
   observe(headers: Readonly<Record<string, string>>): void {
     const remaining = readNumber(headers['x-ratelimit-remaining'] ?? headers['ratelimit-remaining'])
     const reset = readNumber(headers['x-ratelimit-reset'] ?? headers['ratelimit-reset'])
     if (remaining === undefined || reset === undefined) return
-    const now = this.options.now()
+    const now = this.now()
     // Epoch seconds (GitHub, GitLab), or seconds from now (the IETF RateLimit draft).
     const resetAt = reset > 1e9 ? reset * 1000 : now + reset * 1000
     this.budget = { remaining, resetAt }
   }
 
+  private now(): number {
+    return Math.max(this.options.now(), this.waitedUntil)
+  }
+
   private waitBefore(method: HttpMethod): { ms: number; reason: string } | undefined {
-    const now = this.options.now()
+    const now = this.now()
     const reserve = this.options.reserve ?? DEFAULT_RESERVE
     if (this.budget !== undefined && this.budget.remaining <= reserve) {
       if (this.budget.resetAt > now) {
@@ -80,11 +94,14 @@ export class RequestPacer {
       this.writes.shift()
     }
     for (const window of this.options.writeWindows) {
-      const inWindow = this.writes.filter((at) => at > now - window.windowMs)
+      // A write reaches the server a little after it is counted here: keep a margin so that
+      // the server's count of a window never sees one more than ours.
+      const span = window.windowMs + Math.max(MIN_MARGIN_MS, window.windowMs / 100)
+      const inWindow = this.writes.filter((at) => at > now - span)
       if (inWindow.length < window.limit) continue
       const oldest = inWindow[inWindow.length - window.limit] ?? now
       return {
-        ms: oldest + window.windowMs - now,
+        ms: oldest + span - now,
         reason: `the forge allows ${window.limit} writes per ${formatDuration(window.windowMs)}`,
       }
     }

@@ -2,8 +2,9 @@
  * The words every layer shares: which forge, what kind of link, what to do when a release or an
  * asset exists already. Settings parse them from inputs; plan, engine and forges speak them.
  */
-export type Platform = 'gitlab' | 'gongfeng' | 'github'
-export const PLATFORMS: readonly Platform[] = ['gitlab', 'gongfeng', 'github']
+export type Platform = 'gitlab' | 'gongfeng' | 'github' | 'gitea'
+/** `gitea` is Forgejo and Gitea alike: one REST v1 (the `platform` input takes `forgejo` too). */
+export const PLATFORMS: readonly Platform[] = ['gitlab', 'gongfeng', 'github', 'gitea']
 
 export type LinkType = 'other' | 'runbook' | 'image' | 'package'
 export const LINK_TYPES: readonly LinkType[] = ['other', 'runbook', 'image', 'package']

@@ -28,16 +28,17 @@ export const INPUTS = [
   {
     name: 'platform',
     kind: 'enum',
-    values: ['auto', 'gitlab', 'gongfeng', 'github'],
+    values: ['auto', 'gitlab', 'gongfeng', 'github', 'gitea', 'forgejo'],
     default: 'auto',
     description:
-      'Forge to publish to. `auto` detects it from `api_url` (`/api/v4`: GitLab; `/api/v3`: Gongfeng, or GitHub Enterprise Server under GitHub Actions) and from the CI environment (GITLAB_CI, GITHUB_ACTIONS).',
+      'Forge to publish to; `gitea` and `forgejo` are the same (Forgejo and Gitea share one API). `auto` detects it from `api_url` (`/api/v4`: GitLab; `/api/v1`: Forgejo/Gitea; `/api/v3`: Gongfeng, or GitHub Enterprise Server under GitHub Actions) and from the CI environment (GITLAB_CI, GITHUB_ACTIONS, and GITEA_ACTIONS / FORGEJO_ACTIONS in Forgejo and Gitea Actions).',
   },
   {
     name: 'api_url',
     kind: 'string',
     defaultDoc: '`CI_API_V4_URL` / `GITHUB_API_URL` / `https://git.code.tencent.com/api/v3`',
-    description: 'API root of the forge (for example https://gitlab.example.com/api/v4).',
+    description:
+      'API root of the forge (for example https://gitlab.example.com/api/v4, https://codeberg.org/api/v1).',
   },
   {
     name: 'project',
@@ -49,7 +50,7 @@ export const INPUTS = [
   {
     name: 'token',
     kind: 'secret',
-    defaultDoc: '`CI_JOB_TOKEN` / `GITHUB_TOKEN`',
+    defaultDoc: '`CI_JOB_TOKEN` / `GITHUB_TOKEN` / `GITEA_TOKEN`, `FORGEJO_TOKEN`',
     description: 'API token. Never printed; masked in logs and redacted from every message.',
   },
   {
@@ -58,7 +59,7 @@ export const INPUTS = [
     values: ['auto', 'private', 'job', 'bearer'],
     default: 'auto',
     description:
-      'How the token is sent: `private` (PRIVATE-TOKEN), `job` (JOB-TOKEN), `bearer` (Authorization: Bearer). `auto` picks `job` when the token equals CI_JOB_TOKEN, `bearer` on GitHub, `private` otherwise.',
+      'How the token is sent: `private` (PRIVATE-TOKEN), `job` (JOB-TOKEN), `bearer` (Authorization: Bearer). `auto` picks `job` when the token equals CI_JOB_TOKEN, `bearer` on GitHub and Forgejo/Gitea, `private` otherwise.',
   },
   {
     name: 'tag_name',
@@ -76,7 +77,7 @@ export const INPUTS = [
     name: 'tag_message',
     kind: 'string',
     description: 'Message for the tag when it is created; makes it an annotated tag.',
-    platforms: ['gitlab', 'gongfeng'],
+    platforms: ['gitlab', 'gongfeng', 'gitea'],
   },
   { name: 'name', kind: 'string', defaultDoc: '`tag_name`', description: 'Release title.' },
   {
@@ -195,15 +196,15 @@ export const INPUTS = [
     name: 'draft',
     kind: 'boolean',
     default: 'false',
-    description: 'GitHub only: leave the release as a draft.',
-    platforms: ['github'],
+    description: 'GitHub and Forgejo/Gitea: leave the release as a draft.',
+    platforms: ['github', 'gitea'],
   },
   {
     name: 'prerelease',
     kind: 'boolean',
     default: 'false',
-    description: 'GitHub only: mark the release as a pre-release.',
-    platforms: ['github'],
+    description: 'GitHub and Forgejo/Gitea: mark the release as a pre-release.',
+    platforms: ['github', 'gitea'],
   },
   {
     name: 'make_latest',

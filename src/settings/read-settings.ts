@@ -2,6 +2,7 @@ import { InputErrors, inputError, type ReleaseError } from '../errors.js'
 import { checkTagName } from './check-tag-name.js'
 import {
   detectCiSystem,
+  isGiteaActions,
   readCiCommit,
   readCiContext,
   readCiTag,
@@ -43,10 +44,19 @@ const UNSAFE_TOKEN = /[\s\u0000-\u001f\u007f]/
 /** Gongfeng accepts at most this many labels per release. */
 const MAX_LABELS = 10
 
+/** How each forge's API root ends (GitHub's has no fixed path: api.github.com, /api/v3). */
+const API_PATHS: Readonly<Record<Platform, string>> = {
+  gitlab: '/api/v4',
+  gongfeng: '/api/v3',
+  github: '',
+  gitea: '/api/v1',
+}
+
 const PLATFORM_NAMES: Readonly<Record<Platform, string>> = {
   gitlab: 'GitLab',
   gongfeng: 'Gongfeng',
   github: 'GitHub',
+  gitea: 'Forgejo/Gitea',
 }
 
 /**
@@ -71,6 +81,7 @@ export function readSettings(raw: Environment, options: ReadSettingsOptions = {}
   }
   const given = (name: InputName): string | undefined => readInput(env, name)?.value
   const system = detectCiSystem(env)
+  const giteaActions = isGiteaActions(env)
 
   const readEnum = <N extends EnumName>(name: N): EnumValue<N> => {
     const input: { readonly values: readonly string[]; readonly default: string } = inputSpec(name)
@@ -118,14 +129,15 @@ export function readSettings(raw: Environment, options: ReadSettingsOptions = {}
     apiUrlGiven === undefined ? undefined : checkApiUrl(apiUrlGiven, 'api_url', problems)
   let platform: Platform | undefined
   if (platformInput !== 'auto') {
-    platform = platformInput
+    // Forgejo is a fork of Gitea with the same REST API: one adapter serves both.
+    platform = platformInput === 'forgejo' ? 'gitea' : platformInput
   } else if (
     // a platform value that is none of its values is reported once (by
     // readEnum); detecting one anyway only added a second, misleading problem about it.
     (platformGiven === undefined || platformGiven === 'auto') &&
     (apiUrlGiven === undefined || explicitApiUrl !== undefined)
   ) {
-    const detection = detectPlatform(explicitApiUrl, system)
+    const detection = detectPlatform(explicitApiUrl, system, giteaActions)
     if ('platform' in detection) {
       platform = detection.platform
       if (detection.notice !== undefined) notices.push(detection.notice)
@@ -143,7 +155,9 @@ export function readSettings(raw: Environment, options: ReadSettingsOptions = {}
       fail(
         'api_url',
         'is not set.',
-        `Set api_url to the API root, for example https://gitlab.example.com/api/v4 (GitLab CI provides CI_API_V4_URL).`,
+        platform === 'gitea'
+          ? 'Set api_url to the API root of the Forgejo or Gitea server, for example https://codeberg.org/api/v1 (Forgejo and Gitea Actions provide GITHUB_API_URL).'
+          : `Set api_url to the API root, for example https://gitlab.example.com/api/v4 (GitLab CI provides CI_API_V4_URL).`,
       )
     }
   }
@@ -151,7 +165,7 @@ export function readSettings(raw: Environment, options: ReadSettingsOptions = {}
     warnings.push(`api_url ${apiUrl.origin} uses plain http: the token is sent unencrypted.`)
   }
   if (apiUrl !== undefined && platform !== undefined) {
-    const expected = platform === 'gitlab' ? '/api/v4' : platform === 'gongfeng' ? '/api/v3' : ''
+    const expected = API_PATHS[platform]
     if (expected !== '' && !apiUrl.pathname.replace(/\/+$/, '').endsWith(expected)) {
       warnings.push(
         `api_url ${apiUrl.href} does not end with ${expected}; ${PLATFORM_NAMES[platform]} API roots usually do.`,
@@ -166,7 +180,7 @@ export function readSettings(raw: Environment, options: ReadSettingsOptions = {}
     apiUrl !== undefined
       ? ciOrigin === apiUrl.origin
       : (system === 'gitlab-ci' && platform === 'gitlab') ||
-        (system === 'github-actions' && platform === 'github')
+        (system === 'github-actions' && platform === (giteaActions ? 'gitea' : 'github'))
   const otherServer =
     apiUrl !== undefined && ciOrigin !== undefined && !ciServesApi
       ? ' CI variables are not used here: api_url points to another server than the one running this pipeline.'
@@ -174,7 +188,10 @@ export function readSettings(raw: Environment, options: ReadSettingsOptions = {}
 
   let project = given('project')
   if (project === undefined && ciServesApi) {
-    project = readVariable(env, platform === 'github' ? 'GITHUB_REPOSITORY' : 'CI_PROJECT_ID')
+    project = readVariable(
+      env,
+      platform === 'github' || platform === 'gitea' ? 'GITHUB_REPOSITORY' : 'CI_PROJECT_ID',
+    )
   }
   if (project === undefined && platform !== undefined) {
     fail('project', 'is not set.', `${projectHint(platform)}${otherServer}`)
@@ -202,11 +219,17 @@ export function readSettings(raw: Environment, options: ReadSettingsOptions = {}
       ? tokenTypeInput
       : platform === 'gitlab' && jobToken !== undefined && tokenFound === jobToken
         ? 'job'
-        : platform === 'github'
+        : platform === 'github' || platform === 'gitea'
           ? 'bearer'
           : 'private'
-  if (platform === 'github' && tokenType !== 'bearer') {
-    fail('token_type', `${tokenType} does not work with GitHub.`, 'Use bearer (or auto).')
+  // Gitea reads `Authorization: token <t>` and `Authorization: Bearer <t>` alike
+  // (services/auth/oauth2.go parseToken); PRIVATE-TOKEN and JOB-TOKEN are GitLab's.
+  if ((platform === 'github' || platform === 'gitea') && tokenType !== 'bearer') {
+    fail(
+      'token_type',
+      `${tokenType} does not work with ${PLATFORM_NAMES[platform]}.`,
+      'Use bearer (or auto).',
+    )
   }
   if (platform === 'gongfeng' && tokenType === 'job') {
     fail(
@@ -479,11 +502,23 @@ function defaultApiUrl(
   system: CiSystem,
 ): { value?: string; variable?: string } {
   if (platform === 'gongfeng') return { value: GONGFENG_API_URL }
+  const giteaActions = isGiteaActions(env)
   if (platform === 'github') {
-    const fromCi = system === 'github-actions' ? readVariable(env, 'GITHUB_API_URL') : undefined
+    // Under Forgejo or Gitea Actions, GITHUB_API_URL is their server's, not GitHub's.
+    const fromCi =
+      system === 'github-actions' && !giteaActions ? readVariable(env, 'GITHUB_API_URL') : undefined
     return fromCi === undefined
       ? { value: GITHUB_API_URL }
       : { value: fromCi, variable: 'GITHUB_API_URL' }
+  }
+  if (platform === 'gitea') {
+    if (!giteaActions) return {}
+    const fromCi = readVariable(env, 'GITHUB_API_URL')
+    if (fromCi !== undefined) return { value: fromCi, variable: 'GITHUB_API_URL' }
+    const server = readVariable(env, 'GITHUB_SERVER_URL')
+    return server === undefined
+      ? {}
+      : { value: `${server.replace(/\/+$/, '')}/api/v1`, variable: 'GITHUB_SERVER_URL' }
   }
   if (system !== 'gitlab-ci') return {}
   const fromCi = readVariable(env, 'CI_API_V4_URL')
@@ -500,12 +535,15 @@ function ciApiOrigin(
   system: CiSystem,
   platform: Platform | undefined,
 ): string | undefined {
+  const giteaActions = isGiteaActions(env)
   const text =
     system === 'gitlab-ci' && platform === 'gitlab'
       ? (readVariable(env, 'CI_API_V4_URL') ?? readVariable(env, 'CI_SERVER_URL'))
-      : system === 'github-actions' && platform === 'github'
+      : system === 'github-actions' && platform === 'github' && !giteaActions
         ? (readVariable(env, 'GITHUB_API_URL') ?? GITHUB_API_URL)
-        : undefined
+        : system === 'github-actions' && platform === 'gitea' && giteaActions
+          ? (readVariable(env, 'GITHUB_API_URL') ?? readVariable(env, 'GITHUB_SERVER_URL'))
+          : undefined
   if (text === undefined) return undefined
   try {
     return new URL(text).origin
@@ -528,7 +566,11 @@ function findToken(
       ? ['GITLAB_TOKEN', ...(ciServesApi ? ['CI_JOB_TOKEN'] : [])]
       : platform === 'github'
         ? [...(system !== 'github-actions' || ciServesApi ? ['GITHUB_TOKEN'] : []), 'GH_TOKEN']
-        : ['GONGFENG_TOKEN']
+        : platform === 'gitea'
+          ? // GITHUB_TOKEN only from the Forgejo/Gitea job of this very server: elsewhere it is
+            // GitHub's.
+            ['GITEA_TOKEN', 'FORGEJO_TOKEN', ...(ciServesApi ? ['GITHUB_TOKEN'] : [])]
+          : ['GONGFENG_TOKEN']
   for (const variable of variables) {
     const value = readVariable(env, variable)
     if (value !== undefined) return value
@@ -543,12 +585,15 @@ function tokenHint(platform: Platform): string {
   if (platform === 'github') {
     return 'Pass token: ${{ github.token }} (or set GITHUB_TOKEN / GH_TOKEN) with contents: write permission.'
   }
+  if (platform === 'gitea') {
+    return 'Set token (or GITEA_TOKEN / FORGEJO_TOKEN) to an access token with the write:repository scope; in Forgejo and Gitea Actions, token: ${{ github.token }} is the default.'
+  }
   return 'Set token (or FORGE_RELEASE_TOKEN / GONGFENG_TOKEN) to a Gongfeng personal access token.'
 }
 
 function projectHint(platform: Platform): string {
-  if (platform === 'github') {
-    return 'Set project to owner/repo; GitHub Actions provides GITHUB_REPOSITORY.'
+  if (platform === 'github' || platform === 'gitea') {
+    return 'Set project to owner/repo; GitHub, Forgejo and Gitea Actions provide GITHUB_REPOSITORY.'
   }
   const ci = platform === 'gitlab' ? '; GitLab CI provides CI_PROJECT_ID' : ''
   return `Set project to the numeric project id or its full path (group/subgroup/name)${ci}.`
@@ -561,7 +606,7 @@ function checkProject(project: string, platform: Platform): string | undefined {
   const segments = project.split('/')
   if (segments.some((s) => s === ''))
     return "has an empty path segment (leading, trailing or double '/')."
-  if (platform === 'github')
+  if (platform === 'github' || platform === 'gitea')
     return segments.length === 2 ? undefined : 'is not of the form owner/repo.'
   if (segments.length === 1 && !/^\d+$/.test(project)) {
     return 'is neither a numeric id nor a full path with its namespace (group/name).'

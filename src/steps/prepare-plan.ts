@@ -111,7 +111,9 @@ export async function preparePlan(
             makeLatest: settings.makeLatest,
             generateNotes: settings.generateNotes,
           }
-        : {}),
+        : settings.platform === 'gitea'
+          ? { draft: settings.draft, prerelease: settings.prerelease }
+          : {}),
       ...(settings.platform === 'gongfeng' && settings.labels.length > 0
         ? { labels: settings.labels }
         : {}),

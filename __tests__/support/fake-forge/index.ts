@@ -48,3 +48,4 @@ export type { GitLabConfig, GitLabFeatures, GitLabThrottle } from './gitlab/cont
 export { TEST_TLS } from './test-tls.js'
 export { startFakeGongfeng, type FakeGongfeng, type FakeGongfengOptions } from './gongfeng.js'
 export { startFakeGitHub, type FakeGitHub, type FakeGitHubOptions } from './github.js'
+export { startFakeGitea, type FakeGitea, type FakeGiteaOptions } from './gitea.js'

@@ -389,10 +389,6 @@ export class GitLabForge implements Forge, ReleaseLinks, ServerEvidence {
     })
   }
 
-  linkUrlFor(asset: RemoteAsset): string {
-    return asset.url
-  }
-
   async createLink(release: RemoteRelease, link: LinkSpec): Promise<WriteResult<RemoteLink>> {
     try {
       const response = await this.http.request<GitLabLink>({
