@@ -66,6 +66,19 @@ beforeAll(async () => {
   )
   write(path.join(workspace, 'pkg/a/dist/app.bin'), 'app')
   symlinkSync('../../../build/app.bin', path.join(workspace, 'pkg/a/dist/shared.bin'))
+  // Links a pattern passes at other places than right below its base, and links that lead back.
+  write(path.join(workspace, 'mono/a/dist/a.zip'), 'a')
+  write(path.join(workspace, 'shared-pkg/dist/b.zip'), 'b')
+  write(path.join(workspace, 'shared-pkg/top.zip'), 'top')
+  link('mono/b', '../shared-pkg')
+  link('mono/c', outside)
+  link('zero/b', '../shared-pkg')
+  link('named/outside', outside)
+  write(path.join(workspace, 'cycle/c.bin'), 'c')
+  link('cycle/up', '..')
+  write(path.join(workspace, 'ring/two/t.bin'), 't')
+  link('ring/one/to-two', '../two')
+  link('ring/two/to-one', '../one')
 })
 afterAll(async () => {
   await new Promise((resolve) => socketServer.close(resolve))
@@ -186,6 +199,62 @@ describe('discovery follows a path written out, wherever it leads', () => {
     expect(problems.map((p) => p.message)).toEqual([
       `${outside}/dist/key.bin is a symbolic link to ${secret}, outside the workspace (${workspace}) and outside ${outside}/dist; it is not published.`,
     ])
+  })
+})
+
+describe('discovery follows links wherever a pattern passes them', () => {
+  it('searches a linked directory a glob segment matches on the way to the files', async () => {
+    const { files, problems, warnings } = await discover(['mono/*/dist/*.zip'])
+    expect(problems).toEqual([])
+    expect(files.map((f) => f.path.slice(workspace.length + 1))).toEqual([
+      'mono/a/dist/a.zip',
+      'mono/b/dist/b.zip',
+    ])
+    expect(warnings).toEqual([
+      expect.stringMatching(
+        /^mono\/c is a symbolic link to the directory .*, which "mono\/\*\/dist\/\*.zip" does not search/,
+      ),
+    ])
+  })
+
+  it('lets a ** match no directory before a linked one named after it', async () => {
+    const { files, problems } = await discover(['zero/**/b/*.zip'])
+    expect(problems).toEqual([])
+    expect(files.map((f) => f.path.slice(workspace.length + 1))).toEqual(['zero/b/top.zip'])
+  })
+
+  it('follows a linked directory written out, to what the glob after it matches', async () => {
+    const { files, problems } = await discover(['named/outside/dist/t*'])
+    expect(problems).toEqual([])
+    expect(files.map((f) => [f.path.slice(workspace.length + 1), f.size])).toEqual([
+      ['named/outside/dist/tool.bin', 4],
+    ])
+  })
+
+  it('publishes every file below a linked directory named without glob characters', async () => {
+    const { files, problems } = await discover([
+      'named/outside',
+      '!named/outside/dist',
+      '!named/outside/back-in',
+    ])
+    expect(problems).toEqual([])
+    expect(files.map((f) => f.path.slice(workspace.length + 1))).toEqual(['named/outside/id_rsa'])
+  })
+
+  it('applies a ! line to what it names inside a linked directory', async () => {
+    const { files, problems } = await discover(['dir-link/**/*.bin', '!dir-link/lib/deep.bin'])
+    expect(files).toEqual([])
+    expect(problems.map((p) => p.code)).toEqual(['ASSET_NOT_FOUND'])
+  })
+
+  test.each([
+    ['a link to the directory above it', 'cycle/**/*.bin', ['cycle/c.bin']],
+    ['two directories linked to each other', 'ring/one/**/*.bin', ['ring/one/to-two/t.bin']],
+  ])('searches %s once, and ends', async (_what, pattern, expected) => {
+    const { files, problems, warnings } = await discover([pattern], 'always')
+    expect(problems).toEqual([])
+    expect(warnings).toEqual([])
+    expect(files.map((f) => f.path.slice(workspace.length + 1))).toEqual(expected)
   })
 })
 

@@ -9,7 +9,7 @@ import { detectContentType } from './content-type.js'
 import { expandBraces } from './expand-braces.js'
 import { identityOf, statOpenedFile, type FileIdentity } from './file-identity.js'
 import type { SymlinkPolicy } from './follow-symlinks.js'
-import { escapeGlob, GlobPattern } from './glob-pattern.js'
+import { escapeGlob, expandHome } from './glob-engine.js'
 import type { LocalFile } from './local-file.js'
 import {
   assetProblem,
@@ -17,7 +17,14 @@ import {
   showPath,
   unreadableProblem,
 } from './search-problems.js'
-import { searchPattern, type FoundFile, type SearchContext } from './search-pattern.js'
+import {
+  checkExclusion,
+  describePattern,
+  searchPattern,
+  type FoundFile,
+  type PatternShape,
+  type SearchContext,
+} from './search-pattern.js'
 
 export interface DiscoverOptions {
   /** Directory relative patterns are resolved against. */
@@ -161,13 +168,17 @@ async function findFiles(
   exclusions: readonly string[],
   context: SearchContext,
 ): Promise<{ files: FoundFile[]; problems: ReleaseError[]; warnings: string[] }> {
-  let alternatives: GlobPattern[]
-  let excludes: GlobPattern[]
+  const alternatives: PatternShape[] = []
+  const excludes: string[] = []
   try {
-    alternatives = expandBraces(include).map((p) => new GlobPattern(rootPattern(p, context.cwd)))
-    excludes = exclusions.flatMap((e) =>
-      expandBraces(e).map((p) => new GlobPattern(rootPattern(p, context.cwd))),
-    )
+    for (const pattern of expandBraces(include)) {
+      alternatives.push(await describePattern(rootPattern(pattern, context.cwd)))
+    }
+    for (const pattern of exclusions.flatMap((e) => expandBraces(e))) {
+      const rooted = rootPattern(pattern, context.cwd)
+      await checkExclusion(rooted)
+      excludes.push(rooted)
+    }
   } catch (error) {
     const problem = assetProblem(
       'ASSET_INVALID',
@@ -185,11 +196,12 @@ async function findFiles(
   return { files, problems: found.problems, warnings: found.warnings }
 }
 
-// Patterns are relative to the workspace, not to the process directory, so they are made
-// absolute first (with the workspace path escaped, since a directory name may contain glob
-// characters).
+// @actions/glob resolves relative patterns against process.cwd(); assets are relative to the
+// workspace, so patterns are made absolute first (with the workspace path escaped, since a
+// directory name may contain glob characters).
 function rootPattern(pattern: string, cwd: string): string {
-  if (pattern === '~' || pattern.startsWith('~/')) return pattern
+  const expanded = expandHome(pattern)
+  if (expanded !== pattern) return expanded
   return path.isAbsolute(pattern) ? path.normalize(pattern) : path.join(escapeGlob(cwd), pattern)
 }
 

@@ -1,8 +1,7 @@
 /**
  * Brace expansion for asset patterns (`dist/*.{zip,tar.gz}` → two patterns), as in the shell
- * and in most glob tools. Matching turns it off (minimatch `nobrace`, as in @actions/glob), so it
- * happens here, before the patterns are matched. A `{` without a top-level comma stays literal,
- * and `\{` escapes.
+ * and in most glob tools. @actions/glob turns it off (minimatch `nobrace`), so it happens here,
+ * before the patterns reach it. A `{` without a top-level comma stays literal, and `\{` escapes.
  */
 const MAX_EXPANSIONS = 1000
 
