@@ -44,6 +44,7 @@ import {
   type PersonalityContext,
 } from './server.js'
 import { checkRequest } from './github/access.js'
+import { checkAgainstOpenApi } from './github/openapi.js'
 import { registerAssetRoutes, registerWebRoutes } from './github/assets-routes.js'
 import type { GitHubConfig, GitHubContext, TagLookupLag } from './github/context.js'
 import { registerDownloadRoutes } from './github/downloads-routes.js'
@@ -66,6 +67,10 @@ export interface FakeGitHubOptions extends Omit<FakeServerOptions, 'port'> {
   readonly rateLimit?: number
   /** Clock for timestamps and the lag; default `Date.now`. */
   readonly now?: () => Date | number
+  /** Default true; false models servers from before assets carried `digest`. */
+  readonly digests?: boolean
+  /** Default true; false models storage that signs download URLs for GET only (HEAD → 403). */
+  readonly storageAnswersHead?: boolean
 }
 
 export type ServerName = 'api' | 'uploads' | 'downloads'
@@ -139,6 +144,10 @@ export const startFakeGitHub = async (options: FakeGitHubOptions = {}): Promise<
     apiVersions: API_VERSIONS,
     rateLimit: options.rateLimit ?? 5000,
     uploadFaults: [],
+    digests: options.digests ?? true,
+    storageAnswersHead: options.storageAnswersHead ?? true,
+    // Older GitHub Enterprise Server routes `git/ref/tags%2Fv1` nowhere (404); github.com decodes it.
+    encodedRefSlash: enterprise ? 'not-found' : 'accepted',
   }
   const state = new GitHubState(now)
   const timeline: TimelineEntry[] = []
@@ -210,12 +219,14 @@ export const startFakeGitHub = async (options: FakeGitHubOptions = {}): Promise<
         },
         intercept: async (ex) => {
           const onUploads = enterprise && ex.pathname.startsWith(`${uploadsPrefix}/`)
-          timeline.push({
-            server: onUploads ? 'uploads' : server,
-            method: ex.method,
-            path: ex.rawPath,
-          })
+          const host = onUploads || server === 'uploads' ? 'uploads' : 'api'
+          timeline.push({ server: host, method: ex.method, path: ex.rawPath })
           usage.used += 1
+          // Every request is held to GitHub's OpenAPI description first (see github/openapi.ts).
+          await checkAgainstOpenApi(ex, {
+            host,
+            prefix: host === 'uploads' ? uploadsPrefix : apiPrefix,
+          })
           return checkRequest(ex, state, config)
         },
         defaultHeaders: () => ({
