@@ -79,13 +79,27 @@ export function parseArguments(argv: readonly string[]): ParsedArguments {
   return { kind: 'run', inputs, json }
 }
 
+/**
+ * Booleans, and enums that are booleans with more values (`verify`: true, false, full): given
+ * alone they mean true; any other value comes with `=`.
+ */
+export function isFlagLike(spec: InputSpec): boolean {
+  return (
+    spec.kind === 'boolean' ||
+    (spec.kind === 'enum' &&
+      spec.values !== undefined &&
+      spec.values.includes('true') &&
+      spec.values.includes('false'))
+  )
+}
+
 function readValue(
   spec: InputSpec,
   flag: string,
   value: string | undefined,
   inline: boolean,
 ): string | ParsedArguments {
-  if (spec.kind === 'boolean') {
+  if (isFlagLike(spec)) {
     // A bare boolean flag means true; a value must come with `=`, so `--dry_run false` leaves
     // `false` as a stray argument instead of silently reading it.
     return value ?? 'true'
@@ -105,7 +119,7 @@ function readValue(
 function parserOptions(): Record<string, { type: 'string' | 'boolean'; short?: string }> {
   const options: Record<string, { type: 'string' | 'boolean'; short?: string }> = {}
   for (const input of SPECS.values()) {
-    const type = input.kind === 'boolean' ? 'boolean' : 'string'
+    const type = isFlagLike(input) ? 'boolean' : 'string'
     options[input.name] = { type }
     options[input.name.replace(/_/g, '-')] = { type }
   }

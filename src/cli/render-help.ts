@@ -1,5 +1,5 @@
 import { INPUTS, type InputSpec } from '../settings/inputs.js'
-import { REPEATABLE_KINDS } from './parse-arguments.js'
+import { isFlagLike, REPEATABLE_KINDS } from './parse-arguments.js'
 import { wrapText } from './wrap-text.js'
 
 export interface HelpOptions {
@@ -80,6 +80,7 @@ export function renderHelp(options: HelpOptions): string {
 
 function placeholder(input: InputSpec): string {
   if (input.kind === 'boolean') return '[=true|false]'
+  if (isFlagLike(input)) return `[=${(input.values ?? []).join('|')}]`
   if (input.values !== undefined) return `<${input.values.join('|')}>`
   if (input.kind === 'integer') return '<number>'
   if (input.kind === 'secret') return '<token>'

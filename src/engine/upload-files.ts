@@ -16,6 +16,7 @@ export function toUploadFile(file: LocalFile): UploadFile {
     size: file.size,
     contentType: file.contentType,
     digest: new FileDigest(file.path, file.size, file.sha256),
+    ...(file.originalName === undefined ? {} : { originalName: file.originalName }),
   }
 }
 
@@ -59,6 +60,7 @@ export async function uploadPlannedFile(
   state.writes++
   if (result.how === 'other') {
     log.warn(`Another job stored a different ${file.name} at the same moment; keeping that one`)
+    state.foreign.add(file.name)
     return
   }
   const sha256 = await upload.digest.value()
@@ -79,6 +81,7 @@ export function keepStoredFiles(
       context.log.warn(
         `Keeping the existing ${decision.file.name}, which differs from the local file (if_asset_exists: skip)`,
       )
+      state.foreign.add(decision.file.name)
     }
     state.stored.set(decision.file.name, decision.existing)
   }

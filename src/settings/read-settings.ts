@@ -13,7 +13,7 @@ import { INPUTS, type InputName, type Platform } from './inputs.js'
 import { parseAssetLinks, parseAssets } from './parse-asset-inputs.js'
 import { parseReleasedAt } from './parse-released-at.js'
 import { findUnknownInputVariables, readInput, type Environment } from './read-input.js'
-import type { AssetPattern, ExternalLink, Settings, TokenType } from './settings.js'
+import type { AssetPattern, ExternalLink, Settings, TokenType, VerifyMode } from './settings.js'
 
 export interface ReadSettingsOptions {
   /**
@@ -325,7 +325,7 @@ export function readSettings(env: Environment, options: ReadSettingsOptions = {}
     makeLatest: readEnum('make_latest'),
     generateNotes: readBoolean('generate_notes'),
     labels,
-    verify: readBoolean('verify'),
+    verify: VERIFY_MODES[readEnum('verify')],
     ...optional(
       'caFile',
       given('ca_file') ??
@@ -378,6 +378,13 @@ export function readSettings(env: Environment, options: ReadSettingsOptions = {}
     )
   }
   return { ...settings, platform: p, apiUrl: a, project: pr, token: t, tagName: tg, name: n }
+}
+
+/** The `verify` input's values, as the engine names them. */
+const VERIFY_MODES: Readonly<Record<'true' | 'false' | 'full', VerifyMode>> = {
+  true: 'standard',
+  false: 'off',
+  full: 'full',
 }
 
 function inputSpec<N extends InputName>(name: N): InputOf<N> {
