@@ -169,6 +169,28 @@ describe('publishing to GitHub', () => {
     expect(again.outputs.created).toBe('false')
   })
 
+  it('labels a renamed file an earlier run left without its given name, once, uploading nothing', async () => {
+    const workspace = await makeWorkspace(files)
+    const env = scenario.env({ INPUT_TAG_NAME: 'v1.2.0', INPUT_ASSETS: 'dist/*' })
+    expectSuccess(await runInProcess(env, workspace))
+    // As a version of the tool that set no label left it.
+    const renamed = onlyRelease().assets.find((a) => a.name === 'app.windows.x64.zip')
+    if (renamed === undefined) throw new Error('no renamed asset')
+    renamed.label = null
+    scenario.github.api.requests.clear()
+    scenario.github.uploads.requests.clear()
+
+    const again = await runInProcess(env, workspace)
+    expectSuccess(again)
+    expect(writes()).toEqual([`PATCH /repos/${REPOSITORY}/releases/assets/${renamed.id}`])
+    expect(renamed.label).toBe('app windows (x64).zip')
+    expect(again.output).toMatch(/Labelled app\.windows\.x64\.zip with the name it was given/)
+
+    scenario.github.api.requests.clear()
+    expectSuccess(await runInProcess(env, workspace))
+    expect(writes()).toEqual([])
+  })
+
   it('updates the name, notes and prerelease flag of an existing release without uploading again', async () => {
     const workspace = await makeWorkspace(files)
     expectSuccess(

@@ -1,6 +1,7 @@
 import type { LocalFile } from '../assets/local-file.js'
 import {
   hasDrafts,
+  hasLabels,
   hasLinks,
   hasServerEvidence,
   type Forge,
@@ -154,6 +155,7 @@ export function shapeOf(forge: Forge): ForgeShape {
     links: hasLinks(forge),
     drafts: hasDrafts(forge),
     serverEvidence: hasServerEvidence(forge),
+    labels: hasLabels(forge),
   }
 }
 

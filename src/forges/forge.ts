@@ -145,6 +145,12 @@ export interface DraftReleases {
   findEmptyDuplicates(release: RemoteRelease): Promise<RemoteRelease[]>
 }
 
+/** Forges whose stored files show a label beside their stored name (GitHub). */
+export interface AssetLabels {
+  /** Sets the label of a stored file; the file as stored afterwards. */
+  labelAsset(release: RemoteRelease, asset: RemoteAsset, label: string): Promise<RemoteAsset>
+}
+
 /** Forges that collect release evidence on the server (GitLab Premium). */
 export interface ServerEvidence {
   /** Asks for a collection; the reason when the server will not collect. */
@@ -157,6 +163,10 @@ export function hasLinks(forge: Forge): forge is Forge & ReleaseLinks {
 
 export function hasDrafts(forge: Forge): forge is Forge & DraftReleases {
   return 'publishRelease' in forge
+}
+
+export function hasLabels(forge: Forge): forge is Forge & AssetLabels {
+  return 'labelAsset' in forge
 }
 
 export function hasServerEvidence(forge: Forge): forge is Forge & ServerEvidence {

@@ -10,6 +10,7 @@ import type { Transport } from '../../http/types.js'
 import type { Logger } from '../../log.js'
 import type { Step } from '../../plan/steps.js'
 import type {
+  AssetLabels,
   DraftReleases,
   Forge,
   LinkSpec,
@@ -64,7 +65,7 @@ interface AssetHandle {
  * draft, filled, verified and then published, so nobody sees a release with missing files and
  * immutable releases work. Files are uploaded to the release's `upload_url`.
  */
-export class GitHubForge implements Forge, DraftReleases {
+export class GitHubForge implements Forge, DraftReleases, AssetLabels {
   readonly platform = 'github' as const
   readonly rules = gitHubAssetRules
 
@@ -296,6 +297,33 @@ export class GitHubForge implements Forge, DraftReleases {
     }
   }
 
+  /**
+   * `PATCH /repos/{owner}/{repo}/releases/assets/{asset_id}` with `label`: the name shown for a
+   * file GitHub stored under another ("Update a release asset").
+   */
+  async labelAsset(
+    release: RemoteRelease,
+    asset: RemoteAsset,
+    label: string,
+  ): Promise<RemoteAsset> {
+    const handle = requireHandle(asset)
+    try {
+      const updated = await this.call(`label ${asset.name}`, async (headers) => {
+        const response = await this.octokit.rest.repos.updateReleaseAsset({
+          owner: this.owner,
+          repo: this.repo,
+          asset_id: handle.assetId,
+          label,
+          headers,
+        })
+        return response.data
+      })
+      return this.toRemoteAsset(release, updated)
+    } catch (error) {
+      throw translateUploadError(error, { name: asset.name }, this.options.repository, release)
+    }
+  }
+
   async findEmptyDuplicates(release: RemoteRelease): Promise<RemoteRelease[]> {
     const drafts = (await this.listRawReleases(release.tagName)).filter(
       (r) => r.draft && String(r.id) !== release.id && r.assets?.length === 0,
@@ -447,6 +475,10 @@ export class GitHubForge implements Forge, DraftReleases {
         return [upload('release-evidence.intoto.json', 'when changed')]
       case 'publish':
         return [`PATCH ${releases}/${releaseId} (draft: false)`]
+      case 'label': {
+        const handle = step.asset.handle as AssetHandle | undefined
+        return [`PATCH ${releases}/assets/${handle?.assetId ?? '?'} (label ${step.label})`]
+      }
       case 'link':
       case 'collect-server-evidence':
       case 'verify':

@@ -589,6 +589,7 @@ export class GitLabForge implements Forge, ReleaseLinks, ServerEvidence {
       }
       case 'collect-server-evidence':
         return [`POST ${release}/evidence`]
+      case 'label':
       case 'verify':
       case 'publish':
         return []

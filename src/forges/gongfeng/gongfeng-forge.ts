@@ -283,6 +283,7 @@ export class GongfengForge implements Forge {
         return [`POST ${this.attachmentsUrl(tag)} (release-evidence.intoto.json, when changed)`]
       case 'link':
       case 'collect-server-evidence':
+      case 'label':
       case 'verify':
       case 'publish':
         return []
