@@ -2,7 +2,8 @@
  * Credentials go only to the API's origin (and GitHub's upload host): a redirect to another
  * origin, or from https to http, never carries PRIVATE-TOKEN, JOB-TOKEN, Authorization or a
  * cookie — through the whole tool, not just the transport. A "mirror" on a second loopback
- * port records what reaches it; the fake answers the verify request of one file with a 302 to it.
+ * port records what reaches it; the fake answers the verify download of one file with a 302 to
+ * it (`verify: full` downloads every file through its download path).
  */
 import { mkdtemp, writeFile } from 'node:fs/promises'
 import { createServer, type IncomingHttpHeaders } from 'node:http'
@@ -93,13 +94,19 @@ describe.each(FORGES)('%s: credentials stay with the API', (forge: ForgeName) =>
       s.env({
         INPUT_TAG_NAME: tag,
         INPUT_ASSETS: 'dist/*',
+        INPUT_VERIFY: 'full',
         ...(overTls ? { INPUT_CA_FILE: caFile } : {}),
       }),
       workspace,
       {
-        beforeRequest: (request) => {
+        beforeRequest: (request, _index, phase) => {
           const verify = s.routes.verify
-          if (redirected || request.method !== verify.method || !verify.path.test(request.url)) {
+          if (
+            redirected ||
+            !phase.verifying ||
+            request.method !== verify.method ||
+            !verify.path.test(request.url)
+          ) {
             return
           }
           redirected = true

@@ -6,6 +6,8 @@ export interface LocalFile {
   readonly path: string
   /** Name the file is uploaded (and listed in SHA256SUMS) under. */
   readonly name: string
+  /** The name it was given, when the forge stores it under another (`name`). */
+  readonly originalName?: string
   /** Bytes, from fs.stat at discovery time. */
   readonly size: number
   readonly linkType: LinkType

@@ -13,6 +13,12 @@ export type ReleaseExistsPolicy = 'update' | 'skip' | 'fail'
 export type AssetExistsPolicy = 'replace' | 'skip' | 'fail'
 /** GitLab only: where files are stored. */
 export type UploadTarget = 'generic_package' | 'project_uploads'
+/**
+ * How published files are checked (input `verify`): `standard` (`true`) compares the server's own
+ * sha256 where it reports one, else the size it serves; `full` downloads and hashes every file;
+ * `off` (`false`) checks nothing.
+ */
+export type VerifyMode = 'off' | 'standard' | 'full'
 
 /** One entry of `asset_links`: a link to something the tool does not upload. */
 export interface ExternalLink {

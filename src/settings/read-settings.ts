@@ -16,7 +16,7 @@ import { parseReleasedAt } from './parse-released-at.js'
 import { applyAliases } from './apply-aliases.js'
 import { findUnknownInputs } from './find-unknown-inputs.js'
 import { readInput, type Environment } from './read-input.js'
-import type { AssetPattern, ExternalLink, Settings, TokenType } from './settings.js'
+import type { AssetPattern, ExternalLink, Settings, TokenType, VerifyMode } from './settings.js'
 
 export interface ReadSettingsOptions {
   /**
@@ -361,7 +361,7 @@ export function readSettings(raw: Environment, options: ReadSettingsOptions = {}
     makeLatest: readEnum('make_latest'),
     generateNotes: readBoolean('generate_notes'),
     labels,
-    verify: readBoolean('verify'),
+    verify: VERIFY_MODES[readEnum('verify')],
     ...optional(
       'caFile',
       given('ca_file') ??
@@ -417,6 +417,13 @@ export function readSettings(raw: Environment, options: ReadSettingsOptions = {}
     )
   }
   return { ...settings, platform: p, apiUrl: a, project: pr, token: t, tagName: tg, name: n }
+}
+
+/** The `verify` input's values, as the engine names them. */
+const VERIFY_MODES: Readonly<Record<'true' | 'false' | 'full', VerifyMode>> = {
+  true: 'standard',
+  false: 'off',
+  full: 'full',
 }
 
 function inputSpec<N extends InputName>(name: N): InputOf<N> {

@@ -6,6 +6,7 @@ import type {
   Platform,
   ReleaseExistsPolicy,
   UploadTarget,
+  VerifyMode,
 } from '../plan/domain.js'
 
 export type {
@@ -16,6 +17,7 @@ export type {
   Platform,
   ReleaseExistsPolicy,
   UploadTarget,
+  VerifyMode,
 } from '../plan/domain.js'
 export { LINK_TYPES } from '../plan/domain.js'
 
@@ -68,7 +70,7 @@ export interface Settings {
   readonly makeLatest: MakeLatest
   readonly generateNotes: boolean
   readonly labels: readonly string[]
-  readonly verify: boolean
+  readonly verify: VerifyMode
   readonly caFile?: string
   readonly dryRun: boolean
   readonly maxParallelUploads: number

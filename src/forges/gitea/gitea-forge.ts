@@ -5,6 +5,7 @@ import { ReleaseError } from '../../errors.js'
 import { OutcomeUnknownError } from '../../http/outcome-unknown-error.js'
 import type { Transport } from '../../http/types.js'
 import type { Logger } from '../../log.js'
+import { plural } from '../../plural.js'
 import type { Step } from '../../plan/steps.js'
 import type {
   DraftReleases,
@@ -419,7 +420,7 @@ export class GiteaForge implements Forge, DraftReleases {
             : [
                 `DELETE ${releases}/${handle.releaseId}/assets/${handle.attachmentId} (${step.file.name})`,
               ]),
-          upload(step.file.name, `${step.file.size} bytes`),
+          upload(step.file.name, plural(step.file.size, 'byte')),
         ]
       }
       case 'write-checksums':
@@ -429,6 +430,7 @@ export class GiteaForge implements Forge, DraftReleases {
       case 'publish':
         return [`PATCH ${releases}/${releaseId} (draft: false)`]
       case 'link':
+      case 'label':
       case 'collect-server-evidence':
       case 'verify':
         return []
