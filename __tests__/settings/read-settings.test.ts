@@ -267,7 +267,7 @@ describe('readSettings reads every input of the table', () => {
   it('says once that Gongfeng has no title for name, and leaves it out elsewhere', () => {
     const gongfeng = readSettings({ ...GONGFENG, INPUT_NAME: 'App 1.0' })
     expect(gongfeng.warnings.filter((w) => w.includes("'name'"))).toEqual([
-      "Input 'name' applies only to GitLab and GitHub; it is ignored when publishing to Gongfeng.",
+      "Input 'name' applies only to GitLab, GitHub and Forgejo/Gitea; it is ignored when publishing to Gongfeng.",
     ])
     expect(readSettings({ ...GITHUB, INPUT_NAME: 'App 1.0' }).warnings).toEqual([])
   })

@@ -506,7 +506,7 @@ function gitea(scenario: GiteaScenario, reader: Reader): ForgeScenario {
     routes: {
       upload: { method: 'POST', path: /\/releases\/\d+\/assets\?/, on: 'api' },
       createRelease: { method: 'POST', path: /\/releases$/ },
-      verify: { method: 'HEAD', path: /\/releases\/download\/[^/]+\/[^/?]+$/, on: 'api' },
+      verify: { method: 'GET', path: /\/releases\/download\/[^/]+\/[^/?]+$/, on: 'api' },
     },
     servers: () => [server],
     server: () => server,

@@ -711,7 +711,11 @@ function inapplicableInputs(env: Environment, platform: Platform): string[] {
     const value = readInput(env, input.name)?.value
     const defaultValue = 'default' in input ? input.default : undefined
     if (value === undefined || value === defaultValue) continue
-    const where = platforms.map((p) => PLATFORM_NAMES[p]).join(' and ')
+    const names = platforms.map((p) => PLATFORM_NAMES[p])
+    const where =
+      names.length > 1
+        ? `${names.slice(0, -1).join(', ')} and ${names.at(-1) ?? ''}`
+        : names.join('')
     warnings.push(
       `Input '${input.name}' applies only to ${where}; it is ignored when publishing to ${PLATFORM_NAMES[platform]}.`,
     )
