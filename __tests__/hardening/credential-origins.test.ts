@@ -18,6 +18,7 @@ import {
   type ForgeName,
   type ForgeScenario,
 } from '../support/forge-scenarios.js'
+import { REPOSITORY as GITEA_REPOSITORY } from '../support/gitea-scenario.js'
 import { REPOSITORY } from '../support/github-scenario.js'
 import { runThroughGate } from '../support/kill-harness.js'
 import { expectNoTokenLeak, makeWorkspace } from '../support/run-tool.js'
@@ -61,6 +62,13 @@ async function startMirror(): Promise<Mirror> {
 
 /** The path of the verify request for VICTIM (GitHub addresses assets by id). */
 function victimVerifyPath(s: ForgeScenario, tag: string): RegExp {
+  if (s.forge === 'gitea') {
+    // A full verify downloads a Forgejo/Gitea attachment by its uuid.
+    const release = s.gitea?.state.releasesOf(GITEA_REPOSITORY).find((r) => r.tagName === tag)
+    const attachment = release?.attachments.find((a) => a.name === VICTIM)
+    if (attachment === undefined) throw new Error(`${VICTIM} is not uploaded yet`)
+    return new RegExp(`/attachments/${attachment.uuid}$`)
+  }
   if (s.forge !== 'github') return new RegExp(`/${VICTIM.replace(/\./g, '\\.')}$`)
   const release = s.github?.state.releasesOf(REPOSITORY).find((r) => r.tagName === tag)
   const asset = release?.assets.find((a) => a.name === VICTIM)

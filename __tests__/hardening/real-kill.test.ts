@@ -43,12 +43,20 @@ const POINTS = (s: ForgeScenario): readonly HangPoint[] => [
         on: 'downloads',
         env: { INPUT_VERIFY: 'full' },
       }
-    : {
-        what: 'a verify download',
-        ...s.routes.verify,
-        path: /\/app-linux-amd64\.tar\.gz$/,
-        env: { INPUT_VERIFY: 'full' },
-      },
+    : s.forge === 'gitea'
+      ? {
+          // A full verify downloads by uuid; the size check reads the path named by the file.
+          what: 'a verify download',
+          ...s.routes.verify,
+          path: /\/releases\/download\/[^/]+\/app-linux-amd64\.tar\.gz$/,
+          env: {},
+        }
+      : {
+          what: 'a verify download',
+          ...s.routes.verify,
+          path: /\/app-linux-amd64\.tar\.gz$/,
+          env: { INPUT_VERIFY: 'full' },
+        },
 ]
 
 /** Starts the bundle, SIGKILLs it once the fake holds a request open, resolves when it died. */

@@ -506,7 +506,12 @@ function gitea(scenario: GiteaScenario, reader: Reader): ForgeScenario {
     routes: {
       upload: { method: 'POST', path: /\/releases\/\d+\/assets\?/, on: 'api' },
       createRelease: { method: 'POST', path: /\/releases$/ },
-      verify: { method: 'GET', path: /\/releases\/download\/[^/]+\/[^/?]+$/, on: 'api' },
+      // The size check reads the download path by name; `verify: full` downloads by uuid.
+      verify: {
+        method: 'GET',
+        path: /\/releases\/download\/[^/]+\/[^/?]+$|\/attachments\/[^/?]+$/,
+        on: 'api',
+      },
     },
     servers: () => [server],
     server: () => server,

@@ -338,11 +338,9 @@ export class GiteaForge implements Forge, DraftReleases {
 
   /** The attachment's bytes through `<ROOT_URL>/attachments/<uuid>` (the token counts there for GET). */
   async openAsset(asset: RemoteAsset): Promise<Readable | undefined> {
-    // Through the release's download path by name, what users download (and what the size check
-    // reads); the attachment's own address where the release has no tag to name it by.
     const response = await this.http.stream({
       method: 'GET',
-      url: asset.directAssetUrl ?? this.downloadUrl(asset),
+      url: this.downloadUrl(asset),
       acceptStatus: [404],
       label: `download ${asset.name}`,
     })
