@@ -11,6 +11,10 @@ describe('parseArguments', () => {
     [['--tag-name=v1.2.0'], { tag_name: 'v1.2.0' }],
     [['--dry_run'], { dry_run: 'true' }],
     [['--dry-run=false'], { dry_run: 'false' }],
+    // verify is a boolean with a third value: alone it means true, other values come with `=`.
+    [['--verify'], { verify: 'true' }],
+    [['--verify=full'], { verify: 'full' }],
+    [['--verify=false', '--dry_run'], { verify: 'false', dry_run: 'true' }],
     [['--assets', 'dist/*', '--dry_run'], { assets: 'dist/*', dry_run: 'true' }],
     [['--description', '- fixed the parser'], { description: '- fixed the parser' }],
     [['--ref=--weird'], { ref: '--weird' }],

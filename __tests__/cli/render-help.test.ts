@@ -35,6 +35,7 @@ describe('--help', () => {
   it('shows the values of enumerations and how to give booleans', () => {
     expect(help).toContain('--if_release_exists <update|skip|fail>')
     expect(help).toContain('--dry_run [=true|false]')
+    expect(help).toContain('--verify [=true|false|full]')
     expect(help).toContain('--max_parallel_uploads <number>')
     expect(help).toContain('Range: 1 to 32.')
   })

@@ -243,7 +243,7 @@ describe('readSettings reads every input of the table', () => {
       { ...GONGFENG, INPUT_LABELS: 'stable,lts\nbeta' },
       { labels: ['stable', 'lts', 'beta'], platform: 'gongfeng' },
     ],
-    ['verify', { INPUT_VERIFY: 'false' }, { verify: false }],
+    ['verify', { INPUT_VERIFY: 'full' }, { verify: 'full' }],
     ['ca_file', { INPUT_CA_FILE: '/etc/ssl/corp.pem' }, { caFile: '/etc/ssl/corp.pem' }],
     ['dry_run', { INPUT_DRY_RUN: 'true' }, { dryRun: true }],
     ['max_parallel_uploads', { INPUT_MAX_PARALLEL_UPLOADS: '32' }, { maxParallelUploads: 32 }],
@@ -252,6 +252,26 @@ describe('readSettings reads every input of the table', () => {
     ['timeout_seconds', { INPUT_TIMEOUT_SECONDS: '30' }, { timeoutSeconds: 30 }],
     ['outputs_file', { INPUT_OUTPUTS_FILE: 'out/release.env' }, { outputsFile: 'out/release.env' }],
   ]
+
+  test.each([
+    ['true', 'standard'],
+    ['false', 'off'],
+    ['full', 'full'],
+  ] as const)('reads verify: %s as %s', (value, mode) => {
+    expect(readSettings({ ...BASE, INPUT_VERIFY: value }).verify).toBe(mode)
+  })
+
+  it('refuses a verify value other than true, false and full, naming it', () => {
+    expect(problemsOf({ ...BASE, INPUT_VERIFY: 'sha' }).map((p) => p.input)).toEqual(['verify'])
+  })
+
+  it('says once that Gongfeng has no title for name, and leaves it out elsewhere', () => {
+    const gongfeng = readSettings({ ...GONGFENG, INPUT_NAME: 'App 1.0' })
+    expect(gongfeng.warnings.filter((w) => w.includes("'name'"))).toEqual([
+      "Input 'name' applies only to GitLab, GitHub and Forgejo/Gitea; it is ignored when publishing to Gongfeng.",
+    ])
+    expect(readSettings({ ...GITHUB, INPUT_NAME: 'App 1.0' }).warnings).toEqual([])
+  })
 
   it('has a case for every input in the table', () => {
     expect(cases.map(([name]) => name).sort()).toEqual(INPUTS.map((input) => input.name).sort())
@@ -284,7 +304,7 @@ describe('readSettings reads every input of the table', () => {
       makeLatest: 'true',
       generateNotes: false,
       labels: [],
-      verify: true,
+      verify: 'standard',
       dryRun: false,
       maxParallelUploads: 4,
       retries: 5,

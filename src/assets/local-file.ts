@@ -7,6 +7,8 @@ export interface LocalFile {
   readonly path: string
   /** Name the file is uploaded (and listed in SHA256SUMS) under. */
   readonly name: string
+  /** The name it was given, when the forge stores it under another (`name`). */
+  readonly originalName?: string
   /** Bytes, from the file's handle at discovery time. */
   readonly size: number
   /**

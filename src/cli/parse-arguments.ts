@@ -33,6 +33,8 @@ interface FlagSpec {
   readonly input: string
   /** How the flag's own value is read: a boolean alias is a boolean flag. */
   readonly kind: InputSpec['kind']
+  /** The input's values, where it has a fixed set (`verify`: true, false, full). */
+  readonly values?: readonly string[]
 }
 
 const INPUT_SPECS: ReadonlyMap<string, InputSpec> = new Map(
@@ -40,7 +42,15 @@ const INPUT_SPECS: ReadonlyMap<string, InputSpec> = new Map(
 )
 const FLAGS: ReadonlyMap<string, FlagSpec> = new Map([
   ...[...INPUT_SPECS.values()].map(
-    (input) => [input.name, { input: input.name, kind: input.kind }] as const,
+    (input) =>
+      [
+        input.name,
+        {
+          input: input.name,
+          kind: input.kind,
+          ...(input.values === undefined ? {} : { values: input.values }),
+        },
+      ] as const,
   ),
   ...(ALIASES as readonly AliasSpec[]).map((alias) => {
     const kind =
@@ -115,13 +125,27 @@ export function parseArguments(argv: readonly string[]): ParsedArguments {
   return { kind: 'run', inputs, json }
 }
 
+/**
+ * Booleans, and enums that are booleans with more values (`verify`: true, false, full): given
+ * alone they mean true; any other value comes with `=`.
+ */
+export function isFlagLike(spec: Pick<InputSpec, 'kind' | 'values'>): boolean {
+  return (
+    spec.kind === 'boolean' ||
+    (spec.kind === 'enum' &&
+      spec.values !== undefined &&
+      spec.values.includes('true') &&
+      spec.values.includes('false'))
+  )
+}
+
 function readValue(
   spec: FlagSpec,
   flag: string,
   value: string | undefined,
   inline: boolean,
 ): string | ParsedArguments {
-  if (spec.kind === 'boolean') {
+  if (isFlagLike(spec)) {
     // A bare boolean flag means true; a value must come with `=`, so `--dry_run false` leaves
     // `false` as a stray argument instead of silently reading it.
     return value ?? 'true'
@@ -141,7 +165,7 @@ function readValue(
 function parserOptions(): Record<string, { type: 'string' | 'boolean'; short?: string }> {
   const options: Record<string, { type: 'string' | 'boolean'; short?: string }> = {}
   for (const [name, flag] of FLAGS) {
-    const type = flag.kind === 'boolean' ? 'boolean' : 'string'
+    const type = isFlagLike(flag) ? 'boolean' : 'string'
     options[name] = { type }
     options[name.replace(/_/g, '-')] = { type }
   }

@@ -6,7 +6,7 @@ import {
   type InputSpec,
   type Tool,
 } from '../settings/inputs.js'
-import { REPEATABLE_KINDS } from './parse-arguments.js'
+import { isFlagLike, REPEATABLE_KINDS } from './parse-arguments.js'
 import { wrapText } from './wrap-text.js'
 
 export interface HelpOptions {
@@ -108,6 +108,7 @@ function aliasText(input: string): string {
 
 function placeholder(input: InputSpec): string {
   if (input.kind === 'boolean') return '[=true|false]'
+  if (isFlagLike(input)) return `[=${(input.values ?? []).join('|')}]`
   if (input.values !== undefined) return `<${input.values.join('|')}>`
   if (input.kind === 'integer') return '<number>'
   if (input.kind === 'secret') return '<token>'

@@ -1,6 +1,7 @@
 import type { LocalFile } from '../assets/local-file.js'
 import {
   hasDrafts,
+  hasLabels,
   hasLinks,
   hasServerEvidence,
   type Forge,
@@ -8,6 +9,7 @@ import {
   type RemoteRelease,
 } from '../forges/forge.js'
 import type { Logger } from '../log.js'
+import type { VerifyMode } from '../plan/domain.js'
 import type { PlannedFile, ReleasePlan } from '../plan/release-plan.js'
 import { isWrite, planSteps, type ForgeShape, type Step } from '../plan/steps.js'
 import type { CiContext } from '../settings/settings.js'
@@ -24,7 +26,7 @@ export interface PublishOptions {
   readonly waits: RecoveryWaits
   readonly checksums: boolean
   readonly evidence: boolean
-  readonly verify: boolean
+  readonly verify: VerifyMode
   /** The user asked for a draft: it stays unpublished. */
   readonly draft: boolean
   readonly dryRun: boolean
@@ -36,7 +38,12 @@ export interface PublishOptions {
 }
 
 export interface PublishedAsset {
+  /** As the forge stores it. */
   readonly name: string
+  /** As it was given (differs where the forge renamed special characters). */
+  readonly originalName: string
+  /** The name GitHub shows for it; null where the forge has no labels or none is set. */
+  readonly label: string | null
   readonly url: string
   readonly directAssetUrl: string
   readonly linkType: string
@@ -67,7 +74,7 @@ export async function publish(options: PublishOptions): Promise<PublishOutcome> 
   const { forge, plan, log } = options
   const { tagName } = plan.fields
   const reading = await log.group(`Ensuring release ${tagName}`, () =>
-    readForge(forge, plan, options.waits, log),
+    readForge(forge, plan, options.waits, log, options.verify),
   )
   const { existing, decision } = reading
   if (decision.release.kind === 'skip' && existing !== undefined) {
@@ -88,7 +95,7 @@ export async function publish(options: PublishOptions): Promise<PublishOutcome> 
     {
       checksums: options.checksums,
       evidence: options.evidence,
-      verify: options.verify,
+      verify: options.verify !== 'off',
       keepDraft: options.draft,
       createFirst: reading.createFirst,
     },
@@ -108,6 +115,7 @@ export async function publish(options: PublishOptions): Promise<PublishOutcome> 
     now: options.now,
     checksums: options.checksums,
     evidence: options.evidence,
+    verify: options.verify,
   }
   const state: RunState = {
     release: existing,
@@ -115,6 +123,7 @@ export async function publish(options: PublishOptions): Promise<PublishOutcome> 
     existedBefore: existing !== undefined,
     stored: new Map(),
     uploadedShas: new Map(),
+    foreign: new Set(),
     writes: 0,
   }
   keepStoredFiles(
@@ -146,6 +155,7 @@ export function shapeOf(forge: Forge): ForgeShape {
     links: hasLinks(forge),
     drafts: hasDrafts(forge),
     serverEvidence: hasServerEvidence(forge),
+    labels: hasLabels(forge),
   }
 }
 
@@ -175,6 +185,8 @@ function publishedFrom(
       const local = planned.get(a.name)
       return {
         name: a.name,
+        originalName: local?.originalName ?? a.label ?? a.name,
+        label: a.label ?? null,
         url: a.url,
         directAssetUrl: a.directAssetUrl ?? a.url,
         linkType: a.link?.linkType ?? local?.linkType ?? 'other',

@@ -19,6 +19,12 @@ export type AssetExistsPolicy = 'replace' | 'skip' | 'fail'
 export type SymlinkPolicy = 'inside' | 'always' | 'never'
 /** GitLab only: where files are stored. */
 export type UploadTarget = 'generic_package' | 'project_uploads'
+/**
+ * How published files are checked (input `verify`): `standard` (`true`) compares the server's own
+ * sha256 where it reports one, else the size it serves; `full` downloads and hashes every file;
+ * `off` (`false`) checks nothing.
+ */
+export type VerifyMode = 'off' | 'standard' | 'full'
 
 /** One entry of `asset_links`: a link to something the tool does not upload. */
 export interface ExternalLink {

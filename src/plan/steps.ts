@@ -49,6 +49,13 @@ export type Step =
       readonly recovery: 'give-way'
     }
   | { readonly kind: 'link'; readonly link: LinkTarget; readonly recovery: 'update' }
+  | {
+      /** A kept file the forge renamed, whose label does not carry the name it was given (GitHub). */
+      readonly kind: 'label'
+      readonly asset: RemoteAsset
+      readonly label: string
+      readonly recovery: 'repeat'
+    }
   | { readonly kind: 'write-checksums'; readonly recovery: 'give-way' }
   | { readonly kind: 'write-evidence'; readonly recovery: 'give-way' }
   | { readonly kind: 'collect-server-evidence'; readonly recovery: 'repeat' }
@@ -64,6 +71,8 @@ export interface ForgeShape {
   /** A new release is created as a draft and published at the end (GitHub). */
   readonly drafts: boolean
   readonly serverEvidence: boolean
+  /** A stored file shows a label beside its stored name (GitHub). */
+  readonly labels: boolean
 }
 
 export interface StepOptions {
@@ -117,6 +126,7 @@ export function planSteps(
   if (shape.links && !(isNew && !createBefore)) {
     steps.push(...linkSteps(plan, decision.assets, remoteAssets))
   }
+  if (shape.labels) steps.push(...labelSteps(decision.assets))
   if (options.checksums) steps.push({ kind: 'write-checksums', recovery: 'give-way' })
   if (options.evidence) steps.push({ kind: 'write-evidence', recovery: 'give-way' })
   if (options.evidence && shape.serverEvidence) {
@@ -179,6 +189,20 @@ function sameLink(target: LinkTarget, link: RemoteLink): boolean {
     target.linkType === link.linkType &&
     (target.directAssetPath ?? undefined) === (link.directAssetPath ?? undefined)
   )
+}
+
+/**
+ * Kept files the forge stored under another name whose label does not say the name they were
+ * given (stored by an older version of the tool, or by hand): their label is set. Uploads set it
+ * themselves.
+ */
+function labelSteps(decisions: readonly AssetDecision[]): Step[] {
+  return decisions.flatMap((decision): Step[] => {
+    const label = decision.file.originalName
+    if (decision.kind !== 'keep' || label === undefined) return []
+    if (decision.existing.label === label) return []
+    return [{ kind: 'label', asset: decision.existing, label, recovery: 'repeat' }]
+  })
 }
 
 /** Steps that write to the forge (all but verify), for counting and dry-run listings. */

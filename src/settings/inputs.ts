@@ -4,8 +4,10 @@
  */
 import type { Platform } from '../plan/domain.js'
 
+import { PLATFORMS } from '../plan/domain.js'
+
 export type { Platform } from '../plan/domain.js'
-export { PLATFORMS } from '../plan/domain.js'
+export { PLATFORMS }
 
 export type InputKind = 'string' | 'boolean' | 'enum' | 'integer' | 'list' | 'yaml' | 'secret'
 
@@ -79,7 +81,15 @@ export const INPUTS = [
     description: 'Message for the tag when it is created; makes it an annotated tag.',
     platforms: ['gitlab', 'gongfeng', 'gitea'],
   },
-  { name: 'name', kind: 'string', defaultDoc: '`tag_name`', description: 'Release title.' },
+  {
+    name: 'name',
+    kind: 'string',
+    defaultDoc: '`tag_name`',
+    description:
+      "Release title. Gongfeng's API has none to set (a release shows its tag there), so it is ignored there, with a warning.",
+    // Every forge but Gongfeng, whose documented release API has no title field.
+    platforms: PLATFORMS.filter((p) => p !== 'gongfeng'),
+  },
   {
     name: 'description',
     kind: 'string',
@@ -229,10 +239,11 @@ export const INPUTS = [
   },
   {
     name: 'verify',
-    kind: 'boolean',
+    kind: 'enum',
+    values: ['true', 'false', 'full'],
     default: 'true',
     description:
-      'After publishing, fetch every uploaded asset through its link and check its size against the file.',
+      "After publishing, check every uploaded asset: `true` compares the server's own sha256 where it reports one (GitHub, GitLab package files), else the size it serves through a documented request; `full` downloads and hashes every file; `false` skips the check.",
   },
   {
     name: 'ca_file',
@@ -643,7 +654,8 @@ export const OUTPUTS = [
   {
     name: 'assets',
     type: 'json',
-    description: 'JSON array of `{name, url, direct_asset_url, link_type, size, sha256}`.',
+    description:
+      'JSON array of `{name, original_name, label, url, direct_asset_url, link_type, size, sha256}`: `name` as the forge stores the file, `original_name` as it was given (they differ where the forge renames special characters), `label` the name GitHub shows for it (null elsewhere, and where no label was set).',
   },
   {
     name: 'assets_file',
@@ -661,3 +673,9 @@ export const OUTPUTS = [
 ] as const satisfies readonly OutputSpec[]
 
 export type OutputName = (typeof OUTPUTS)[number]['name']
+
+/** Whether an input means something on `platform` (inputs of other forges are ignored there). */
+export function inputApplies(name: InputName, platform: Platform): boolean {
+  const input: InputSpec | undefined = (INPUTS as readonly InputSpec[]).find((i) => i.name === name)
+  return input?.platforms === undefined || input.platforms.includes(platform)
+}

@@ -16,7 +16,7 @@ import { parseReleasedAt } from './parse-released-at.js'
 import { applyAliases } from './apply-aliases.js'
 import { findUnknownInputs } from './find-unknown-inputs.js'
 import { readInput, type Environment } from './read-input.js'
-import type { AssetPattern, ExternalLink, Settings, TokenType } from './settings.js'
+import type { AssetPattern, ExternalLink, Settings, TokenType, VerifyMode } from './settings.js'
 
 export interface ReadSettingsOptions {
   /**
@@ -367,7 +367,7 @@ export function readSettings(raw: Environment, options: ReadSettingsOptions = {}
     makeLatest: readEnum('make_latest'),
     generateNotes: readBoolean('generate_notes'),
     labels,
-    verify: readBoolean('verify'),
+    verify: VERIFY_MODES[readEnum('verify')],
     ...optional(
       'caFile',
       given('ca_file') ??
@@ -423,6 +423,13 @@ export function readSettings(raw: Environment, options: ReadSettingsOptions = {}
     )
   }
   return { ...settings, platform: p, apiUrl: a, project: pr, token: t, tagName: tg, name: n }
+}
+
+/** The `verify` input's values, as the engine names them. */
+const VERIFY_MODES: Readonly<Record<'true' | 'false' | 'full', VerifyMode>> = {
+  true: 'standard',
+  false: 'off',
+  full: 'full',
 }
 
 function inputSpec<N extends InputName>(name: N): InputOf<N> {
@@ -710,7 +717,11 @@ function inapplicableInputs(env: Environment, platform: Platform): string[] {
     const value = readInput(env, input.name)?.value
     const defaultValue = 'default' in input ? input.default : undefined
     if (value === undefined || value === defaultValue) continue
-    const where = platforms.map((p) => PLATFORM_NAMES[p]).join(' and ')
+    const names = platforms.map((p) => PLATFORM_NAMES[p])
+    const where =
+      names.length > 1
+        ? `${names.slice(0, -1).join(', ')} and ${names.at(-1) ?? ''}`
+        : names.join('')
     warnings.push(
       `Input '${input.name}' applies only to ${where}; it is ignored when publishing to ${PLATFORM_NAMES[platform]}.`,
     )

@@ -7,6 +7,7 @@ import type {
   ReleaseExistsPolicy,
   SymlinkPolicy,
   UploadTarget,
+  VerifyMode,
 } from '../plan/domain.js'
 
 export type {
@@ -18,6 +19,7 @@ export type {
   ReleaseExistsPolicy,
   SymlinkPolicy,
   UploadTarget,
+  VerifyMode,
 } from '../plan/domain.js'
 export { LINK_TYPES } from '../plan/domain.js'
 
@@ -72,7 +74,7 @@ export interface Settings {
   readonly makeLatest: MakeLatest
   readonly generateNotes: boolean
   readonly labels: readonly string[]
-  readonly verify: boolean
+  readonly verify: VerifyMode
   readonly caFile?: string
   readonly dryRun: boolean
   readonly maxParallelUploads: number

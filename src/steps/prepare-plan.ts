@@ -8,6 +8,7 @@ import type { Logger } from '../log.js'
 import type { AssetRules } from '../assets/asset-rules.js'
 import type { LocalFile } from '../assets/local-file.js'
 import type { ReleasePlan } from '../plan/release-plan.js'
+import { inputApplies } from '../settings/inputs.js'
 import type { Settings } from '../settings/settings.js'
 import { DERIVED_NAMES } from '../plan/derived-names.js'
 
@@ -124,7 +125,8 @@ export async function preparePlan(
     ifReleaseExists: settings.ifReleaseExists,
     ifAssetExists: settings.ifAssetExists,
     given: {
-      name: true,
+      // Gongfeng keeps no title to set: a name there would be compared with the tag every run.
+      name: inputApplies('name', settings.platform),
       description: description !== undefined,
       milestones: settings.milestones !== undefined,
       releasedAt: settings.releasedAt !== undefined,
@@ -161,7 +163,7 @@ export function applyStoredNames<F extends LocalFile>(
     log.info(
       `${file.name} will be stored as ${name} (${plan.platform} replaces special characters in file names)`,
     )
-    return { ...file, name }
+    return { ...file, name, originalName: file.name }
   })
   if (problems.length > 0) throw new InputErrors(problems)
   return { ...plan, files }

@@ -163,7 +163,11 @@ describe('GitHubForge: finding releases and tags', () => {
     const created = (await (
       await fetch(`${gh.apiUrl}/repos/${REPO}/releases`, {
         method: 'POST',
-        headers: { authorization: `Bearer ${TOKEN}`, 'user-agent': 'test' },
+        headers: {
+          authorization: `Bearer ${TOKEN}`,
+          'user-agent': 'test',
+          'content-type': 'application/json',
+        },
         body: JSON.stringify({ tag_name: 'v1.0.0' }),
       })
     ).json()) as { id: number }

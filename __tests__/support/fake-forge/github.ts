@@ -44,6 +44,7 @@ import {
   type PersonalityContext,
 } from './server.js'
 import { checkRequest } from './github/access.js'
+import { checkAgainstOpenApi } from './github/openapi.js'
 import { registerAssetRoutes, registerWebRoutes } from './github/assets-routes.js'
 import type { GitHubConfig, GitHubContext, TagLookupLag } from './github/context.js'
 import { registerDownloadRoutes } from './github/downloads-routes.js'
@@ -70,6 +71,10 @@ export interface FakeGitHubOptions extends Omit<FakeServerOptions, 'port'> {
   readonly now?: () => Date | number
   /** Fixed ports on 127.0.0.1 (`npm run fake-forge`); default any free port for each server. */
   readonly ports?: { readonly api?: number; readonly uploads?: number; readonly downloads?: number }
+  /** Default true; false models servers from before assets carried `digest`. */
+  readonly digests?: boolean
+  /** Default true; false models storage that signs download URLs for GET only (HEAD → 403). */
+  readonly storageAnswersHead?: boolean
 }
 
 export type ServerName = 'api' | 'uploads' | 'downloads'
@@ -147,6 +152,10 @@ export const startFakeGitHub = async (options: FakeGitHubOptions = {}): Promise<
     rateLimit: options.rateLimit ?? 5000,
     uploadFaults: [],
     ...(options.secondaryLimit === undefined ? {} : { secondaryLimit: options.secondaryLimit }),
+    digests: options.digests ?? true,
+    storageAnswersHead: options.storageAnswersHead ?? true,
+    // Older GitHub Enterprise Server routes `git/ref/tags%2Fv1` nowhere (404); github.com decodes it.
+    encodedRefSlash: enterprise ? 'not-found' : 'accepted',
   }
   /** When each content-creating request arrived, over the API and uploads hosts together. */
   const contentWrites: number[] = []
@@ -235,11 +244,8 @@ export const startFakeGitHub = async (options: FakeGitHubOptions = {}): Promise<
         },
         intercept: async (ex) => {
           const onUploads = enterprise && ex.pathname.startsWith(`${uploadsPrefix}/`)
-          timeline.push({
-            server: onUploads ? 'uploads' : server,
-            method: ex.method,
-            path: ex.rawPath,
-          })
+          const host = onUploads || server === 'uploads' ? 'uploads' : 'api'
+          timeline.push({ server: host, method: ex.method, path: ex.rawPath })
           usage.used += 1
           const retryAfter = overSecondaryLimit(ex.method)
           if (retryAfter !== undefined) {
@@ -251,6 +257,11 @@ export const startFakeGitHub = async (options: FakeGitHubOptions = {}): Promise<
             )
             return true
           }
+          // Every request is held to GitHub's OpenAPI description first (see github/openapi.ts).
+          await checkAgainstOpenApi(ex, {
+            host,
+            prefix: host === 'uploads' ? uploadsPrefix : apiPrefix,
+          })
           return checkRequest(ex, state, config)
         },
         defaultHeaders: () => ({

@@ -2,6 +2,7 @@
  * Fake forge servers for tests, the demo and the benchmark. See README.md in this folder.
  */
 export { startFakeServer } from './server.js'
+export { CONTRACT_MARKER, ContractViolation } from './contract-violation.js'
 export type {
   FakeServer,
   FakeServerOptions,

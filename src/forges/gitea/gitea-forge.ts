@@ -5,6 +5,7 @@ import { ReleaseError } from '../../errors.js'
 import { OutcomeUnknownError } from '../../http/outcome-unknown-error.js'
 import type { Transport } from '../../http/types.js'
 import type { Logger } from '../../log.js'
+import { plural } from '../../plural.js'
 import type { Step } from '../../plan/steps.js'
 import type {
   DraftReleases,
@@ -352,34 +353,25 @@ export class GiteaForge implements Forge, DraftReleases {
    * The size served through the release's download path by name,
    * `<ROOT_URL>/<owner>/<repo>/releases/download/<tag>/<name>` (routers/web/repo/repo.go
    * RedirectDownload): what users download. The token counts on that path for any method
-   * (services/auth: `releases/download/` is among the git-raw paths), and the web answers HEAD
-   * through its GET handler (chi GetHead), which serves Content-Length (http.ServeContent). A
-   * server that answers HEAD without a length gets a one-byte ranged GET instead.
+   * (services/auth: `releases/download/` is among the git-raw paths); a one-byte ranged GET
+   * reads the size from Content-Range (http.ServeContent).
    */
   async fetchAssetSize(release: RemoteRelease, asset: RemoteAsset): Promise<number> {
     const url = `${this.repoWeb}/releases/download/${encodeURIComponent(release.tagName)}/${encodeURIComponent(asset.name)}`
-    const head = await this.http.request({
-      method: 'HEAD',
-      url,
-      responseType: 'none',
-      acceptStatus: [404, 405, 501],
-      label: `check ${asset.name}`,
-    })
-    if (head.status === 404) throw gone()
-    const headLength = head.status === 200 ? readLength(head.headers['content-length']) : undefined
-    if (headLength !== undefined) return headLength
+    // A one-byte ranged GET, the documented way: no HEAD, which storage signed for GET refuses.
     const ranged = await this.http.stream({
       method: 'GET',
       url,
       headers: { range: 'bytes=0-0' },
-      acceptStatus: [404],
+      acceptStatus: [404, 416],
       label: `check ${asset.name}`,
     })
     // Only the headers matter; a server that ignored the range must not send the whole file.
     discard(ranged.body)
     if (ranged.status === 404) throw gone()
+    // 206 `bytes 0-0/N`; an empty file cannot satisfy the range: 416 `bytes */0`.
     const total =
-      ranged.status === 206
+      ranged.status === 206 || ranged.status === 416
         ? readLength(/\/(\d+)\s*$/.exec(ranged.headers['content-range'] ?? '')?.[1])
         : readLength(ranged.headers['content-length'])
     if (total === undefined) {
@@ -419,7 +411,7 @@ export class GiteaForge implements Forge, DraftReleases {
             : [
                 `DELETE ${releases}/${handle.releaseId}/assets/${handle.attachmentId} (${step.file.name})`,
               ]),
-          upload(step.file.name, `${step.file.size} bytes`),
+          upload(step.file.name, plural(step.file.size, 'byte')),
         ]
       }
       case 'write-checksums':
@@ -429,6 +421,7 @@ export class GiteaForge implements Forge, DraftReleases {
       case 'publish':
         return [`PATCH ${releases}/${releaseId} (draft: false)`]
       case 'link':
+      case 'label':
       case 'collect-server-evidence':
       case 'verify':
         return []
