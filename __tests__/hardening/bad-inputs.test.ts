@@ -231,6 +231,11 @@ const CASES: readonly BadInput[] = [
     env: { INPUT_FAIL_ON_UNMATCHED_ASSETS: 'yes' },
     input: 'fail_on_unmatched_assets',
   },
+  {
+    what: 'yes for follow_symlinks',
+    env: { INPUT_FOLLOW_SYMLINKS: 'yes' },
+    input: 'follow_symlinks',
+  },
   { what: 'TRUE for evidence', env: { INPUT_EVIDENCE: 'TRUE' }, input: 'evidence' },
   { what: '1 for checksums', env: { INPUT_CHECKSUMS: '1' }, input: 'checksums' },
   { what: 'no for draft', env: { INPUT_DRAFT: 'no' }, input: 'draft' },

@@ -231,6 +231,7 @@ describe('readSettings reads every input of the table', () => {
       { INPUT_FAIL_ON_UNMATCHED_ASSETS: 'false' },
       { failOnUnmatchedAssets: false },
     ],
+    ['follow_symlinks', { INPUT_FOLLOW_SYMLINKS: 'never' }, { followSymlinks: 'never' }],
     ['evidence', { INPUT_EVIDENCE: 'false' }, { evidence: false }],
     ['checksums', { INPUT_CHECKSUMS: 'false' }, { checksums: false }],
     ['draft', { ...GITHUB, INPUT_DRAFT: 'true' }, { draft: true, warnings: [] }],
@@ -295,6 +296,7 @@ describe('readSettings reads every input of the table', () => {
       ifReleaseExists: 'update',
       ifAssetExists: 'replace',
       failOnUnmatchedAssets: true,
+      followSymlinks: 'inside',
       evidence: true,
       checksums: true,
       draft: false,
@@ -308,6 +310,7 @@ describe('readSettings reads every input of the table', () => {
       retries: 5,
       timeoutSeconds: 600,
       workingDirectory: '.',
+      workspace: '.',
       warnings: [],
     })
   })
@@ -335,6 +338,12 @@ describe('readSettings rejects bad input, naming the input and a fix', () => {
       /"ignore"/,
     ],
     ['an unknown upload_to', { INPUT_UPLOAD_TO: 'packages' }, 'upload_to', /"packages"/],
+    [
+      'an unknown follow_symlinks',
+      { INPUT_FOLLOW_SYMLINKS: 'yes' },
+      'follow_symlinks',
+      /"yes" is not one of/,
+    ],
     [
       'an unknown asset_link_type',
       { INPUT_ASSET_LINK_TYPE: 'binary' },
@@ -998,5 +1007,21 @@ describe('readSettings picks the working directory', () => {
   ]
   test.each(cases)('takes %s', (_what, env, options, expected) => {
     expect(readSettings(env, options).workingDirectory).toBe(expected)
+  })
+})
+
+describe('readSettings picks the workspace symbolic links may lead into', () => {
+  const cases: [string, Env, { cwd?: string }, string][] = [
+    [
+      'GITHUB_WORKSPACE, even when the tool runs in a directory below it',
+      { ...BASE, GITHUB_WORKSPACE: '/gh', CI_PROJECT_DIR: '/gl' },
+      { cwd: '/gh/packages/app' },
+      '/gh',
+    ],
+    ['CI_PROJECT_DIR next', { ...BASE, CI_PROJECT_DIR: '/gl' }, { cwd: '/gl/sub' }, '/gl'],
+    ['the working directory of a run by hand', BASE, { cwd: '/home/me/app' }, '/home/me/app'],
+  ]
+  test.each(cases)('takes %s', (_what, env, options, expected) => {
+    expect(readSettings(env, options).workspace).toBe(expected)
   })
 })

@@ -20,7 +20,7 @@ export function toUploadFile(file: LocalFile): UploadFile {
     path: file.path,
     size: file.size,
     contentType: file.contentType,
-    digest: new FileDigest(file.path, file.size, file.sha256),
+    digest: new FileDigest(file.path, file.size, file.sha256, file.identity),
     ...(file.originalName === undefined ? {} : { originalName: file.originalName }),
   }
 }

@@ -11,6 +11,12 @@ export const LINK_TYPES: readonly LinkType[] = ['other', 'runbook', 'image', 'pa
 
 export type ReleaseExistsPolicy = 'update' | 'skip' | 'fail'
 export type AssetExistsPolicy = 'replace' | 'skip' | 'fail'
+/**
+ * Which symbolic links an `assets` glob follows: `inside` those whose real target lies in the
+ * workspace or below the pattern's own base directory, `always` every one, `never` none. A path
+ * written without glob characters is followed whatever the policy: the user named it.
+ */
+export type SymlinkPolicy = 'inside' | 'always' | 'never'
 /** GitLab only: where files are stored. */
 export type UploadTarget = 'generic_package' | 'project_uploads'
 /**

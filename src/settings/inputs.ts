@@ -182,6 +182,14 @@ export const INPUTS = [
       'A glob in `assets` that matches no file is an error (reported before any request).',
   },
   {
+    name: 'follow_symlinks',
+    kind: 'enum',
+    values: ['inside', 'always', 'never'],
+    default: 'inside',
+    description:
+      'Symbolic links an `assets` glob meets: `inside` follows a link only when its target lies in the workspace or below the directory the pattern names, `always` follows every link, `never` none; any other link is an error (before any request). A path written without glob characters is followed as written.',
+  },
+  {
     name: 'evidence',
     kind: 'boolean',
     default: 'true',

@@ -330,6 +330,11 @@ export function readSettings(raw: Environment, options: ReadSettingsOptions = {}
     }
   }
 
+  const workingDirectory =
+    options.cwd ??
+    readVariable(env, 'GITHUB_WORKSPACE') ??
+    readVariable(env, 'CI_PROJECT_DIR') ??
+    '.'
   const settings = {
     platform,
     apiUrl: apiUrl?.href.replace(/\/+$/, ''),
@@ -354,6 +359,7 @@ export function readSettings(raw: Environment, options: ReadSettingsOptions = {}
     ifReleaseExists: readEnum('if_release_exists'),
     ifAssetExists: readEnum('if_asset_exists'),
     failOnUnmatchedAssets: readBoolean('fail_on_unmatched_assets'),
+    followSymlinks: readEnum('follow_symlinks'),
     evidence: readBoolean('evidence'),
     checksums: readBoolean('checksums'),
     draft: readBoolean('draft'),
@@ -376,11 +382,11 @@ export function readSettings(raw: Environment, options: ReadSettingsOptions = {}
       'outputsFile',
       given('outputs_file') ?? (system === 'gitlab-ci' ? 'release.env' : undefined),
     ),
-    workingDirectory:
-      options.cwd ??
+    workingDirectory,
+    workspace:
       readVariable(env, 'GITHUB_WORKSPACE') ??
       readVariable(env, 'CI_PROJECT_DIR') ??
-      '.',
+      workingDirectory,
     ci: readCiContext(env, system),
     warnings,
     notices,

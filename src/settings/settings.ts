@@ -5,6 +5,7 @@ import type {
   LinkType,
   Platform,
   ReleaseExistsPolicy,
+  SymlinkPolicy,
   UploadTarget,
   VerifyMode,
 } from '../plan/domain.js'
@@ -16,6 +17,7 @@ export type {
   LinkType,
   Platform,
   ReleaseExistsPolicy,
+  SymlinkPolicy,
   UploadTarget,
   VerifyMode,
 } from '../plan/domain.js'
@@ -63,6 +65,8 @@ export interface Settings {
   readonly ifReleaseExists: ReleaseExistsPolicy
   readonly ifAssetExists: AssetExistsPolicy
   readonly failOnUnmatchedAssets: boolean
+  /** Which symbolic links asset globs follow. */
+  readonly followSymlinks: SymlinkPolicy
   readonly evidence: boolean
   readonly checksums: boolean
   readonly draft: boolean
@@ -81,6 +85,11 @@ export interface Settings {
   readonly outputsFile?: string
   /** Directory globs and relative paths are resolved against. */
   readonly workingDirectory: string
+  /**
+   * The checkout the job works in (`GITHUB_WORKSPACE`, `CI_PROJECT_DIR`, else the working
+   * directory): symbolic links asset globs meet may lead into it (`follow_symlinks: inside`).
+   */
+  readonly workspace: string
   readonly ci: CiContext
   /** Inputs given that do not apply to the chosen platform, and similar non-fatal findings. */
   readonly warnings: readonly string[]

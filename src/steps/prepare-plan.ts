@@ -59,6 +59,8 @@ export async function preparePlan(
 
   const discovered = await discoverAssets(settings.assets, {
     cwd: settings.workingDirectory,
+    workspace: settings.workspace,
+    followSymlinks: settings.followSymlinks,
     failOnUnmatched: settings.failOnUnmatchedAssets,
     rules,
     defaultLinkType: settings.assetLinkType,

@@ -89,6 +89,8 @@ class FileSink {
 }
 
 export class BlobStore {
+  /** Every blob this store kept, in order, even once removed: what a server ever accepted. */
+  readonly written: StoredBlob[] = []
   private nextId = 1
   // A promise, so concurrent first writes share one directory instead of each making one.
   private dir: Promise<string> | undefined
@@ -152,7 +154,9 @@ export class BlobStore {
       return { ok: false, reason: 'too-large', size }
     }
     const content = kept === undefined ? {} : { content: Buffer.concat(kept) }
-    return { ok: true, blob: { id, size, sha256: hash.digest('hex'), file, ...content } }
+    const blob: StoredBlob = { id, size, sha256: hash.digest('hex'), file, ...content }
+    this.written.push(blob)
+    return { ok: true, blob }
   }
 
   /**

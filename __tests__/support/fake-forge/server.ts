@@ -116,6 +116,10 @@ export const startFakeServer = async (
 
   /** Resolves true when the fault fully handled the request. */
   const applyFault = async (kind: FaultKind, ex: Exchange): Promise<boolean> => {
+    if ('hook' in kind) {
+      await kind.hook(ex.entry)
+      return kind.then === undefined ? closed : applyFault(kind.then, ex)
+    }
     if ('latencyMs' in kind) {
       await sleep(kind.latencyMs)
       return closed

@@ -52,7 +52,10 @@ export async function matchesPath(pattern: string, itemPath: string): Promise<bo
  * Whether one of the `!` lines of `assets` (patterns without their `!`) leaves out `itemPath`,
  * an existing path, or a directory above it.
  */
-export async function isExcluded(exclusions: readonly string[], itemPath: string): Promise<boolean> {
+export async function isExcluded(
+  exclusions: readonly string[],
+  itemPath: string,
+): Promise<boolean> {
   if (exclusions.length === 0) return false
   return !(await keptBy(exclusionLines(exclusions), itemPath))
 }
