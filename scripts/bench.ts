@@ -3,7 +3,7 @@
  * built-in fake forges (discard storage: only size + sha256 of uploads are kept), beside the raw
  * transfer of the same bytes and beside peers doing the same job where they can be installed.
  *
- * Scenarios (GitLab all; Gongfeng and GitHub 1–3 when their scenario helpers exist):
+ * Scenarios (GitLab all; Gongfeng, GitHub and Forgejo/Gitea 1–3, 5–7):
  *   1. one 1 GiB file (sparse; Gongfeng: its 200 MB limit)
  *   2. 200 files of 5 MiB (2v: the same with verify off)
  *   3. a re-run of 2 with nothing changed (3v: the same with verify off)
@@ -21,7 +21,7 @@
  * Beside forge-release in 1 and 2 (and 1n, 2n): the raw transfer, and the raw transfer that
  * also hashes what it sends (the least a tool that publishes checksums has to do).
  * Options: --repeat N (runs of forge-release and raw transfer per scenario, median reported;
- * default 3), --peer-repeat N (default 1), --forges gitlab,gongfeng,github, --no-peers,
+ * default 3), --peer-repeat N (default 1), --forges gitlab,gongfeng,github,gitea, --no-peers,
  * --no-link (skips 1n and 2n),
  * --quick (small files, for trying the bench itself), --update-docs (writes the tables into
  * docs/benchmarks.md between the bench markers), --docs-only (puts the last run's .bench/results.md
@@ -42,6 +42,7 @@ import { JOB_TOKEN, PROJECT } from '../__tests__/support/gitlab-scenario.js'
 import { GONGFENG_MAX_ATTACHMENT_BYTES } from '../src/forges/gongfeng/gongfeng-rules.js'
 import { changeFile, GIB, makeAssetSet, MIB, type AssetSet } from './bench/assets.js'
 import {
+  startGitea,
   startGitHub,
   startGitLab,
   startGongfeng,
@@ -102,7 +103,7 @@ function parseOptions(argv: readonly string[]): Options {
   const options: Options = {
     repeat: 3,
     peerRepeat: 1,
-    forges: ['gitlab', 'gongfeng', 'github'],
+    forges: ['gitlab', 'gongfeng', 'github', 'gitea'],
     peers: true,
     link: true,
     quick: false,
@@ -551,6 +552,24 @@ function checkLimitTargets(run: Context['limitRun']): TargetCheck[] {
   ]
 }
 
+/** One check over every run of forge-release: the largest peak, and where it was. */
+function rssCheck(rows: readonly SummaryRow[]): TargetCheck[] {
+  const ours = rows.filter((r) => r.tool === 'forge-release')
+  const largest = ours.reduce<SummaryRow | undefined>(
+    (max, r) => (max === undefined || r.peakRssBytes > max.peakRssBytes ? r : max),
+    undefined,
+  )
+  if (largest === undefined) return []
+  const over = ours.filter((r) => r.peakRssBytes > RSS_TARGET)
+  return [
+    {
+      target: `peak RSS ≤ 150 MiB in every scenario (${ours.length} runs of forge-release)`,
+      value: `largest ${(largest.peakRssBytes / MIB).toFixed(0)} MiB (${largest.forge} ${largest.scenario})${over.length === 0 ? '' : `; over: ${over.map((r) => `${r.forge} ${r.scenario}`).join(', ')}`}`,
+      met: over.length === 0,
+    },
+  ]
+}
+
 function checkTargets(rows: readonly SummaryRow[], changedFileBytes: number): TargetCheck[] {
   const checks: TargetCheck[] = []
   const find = (forge: string, scenario: string, tool: Tool): SummaryRow | undefined =>
@@ -560,6 +579,8 @@ function checkTargets(rows: readonly SummaryRow[], changedFileBytes: number): Ta
     for (const scenario of ['1', '2', '1n', '2n', '6']) {
       const row = find(forge, scenario, 'forge-release')
       if (row === undefined) continue
+      // The issue sets no throughput target for many small files: the table shows the ratio.
+      if (scenario === '6') continue
       const ratio = ratioToRaw(row, rows)
       checks.push({
         target: `${forge} ${scenario}: throughput ≥ 0.9 × raw transfer`,
@@ -574,12 +595,6 @@ function checkTargets(rows: readonly SummaryRow[], changedFileBytes: number): Ta
           met: hashedRatio >= 0.9,
         })
       }
-      if (scenario.endsWith('n')) continue
-      checks.push({
-        target: `${forge} ${scenario}: peak RSS ≤ 150 MiB`,
-        value: `${(row.peakRssBytes / MIB).toFixed(0)} MiB`,
-        met: row.peakRssBytes <= RSS_TARGET,
-      })
     }
     const rerunThousand = find(forge, '7', 'forge-release')
     if (rerunThousand !== undefined) {
@@ -723,7 +738,9 @@ async function main(): Promise<void> {
         ? await startGitLab()
         : name === 'gongfeng'
           ? await startGongfeng()
-          : await startGitHub()
+          : name === 'gitea'
+            ? await startGitea()
+            : await startGitHub()
     if ('missing' in started) {
       note(`${name}: skipped — ${started.missing}`)
       continue
@@ -765,6 +782,7 @@ async function main(): Promise<void> {
   const targets = [
     ...checkTargets(rows, sets.many.totalBytes / sets.many.names.length),
     ...checkLimitTargets(ctx.limitRun),
+    ...rssCheck(rows),
   ]
   const startup = rows.find((r) => r.scenario === '5')
   const table = renderTable(rows)
