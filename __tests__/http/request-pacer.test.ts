@@ -37,8 +37,7 @@ describe('RequestPacer', () => {
       writeWindows: [{ limit: 2, windowMs: 1000 }],
       now: () => now,
       // Real time: a sleep ends only when the clock gets there, and others run meanwhile.
-      sleep: (ms) =>
-        new Promise<void>((wake) => sleepers.push({ until: now + ms, wake })),
+      sleep: (ms) => new Promise<void>((wake) => sleepers.push({ until: now + ms, wake })),
       onWait: () => undefined,
     })
     const sentAt: number[] = []

@@ -172,7 +172,7 @@ async function searchTree(tree: Tree, search: Search): Promise<void> {
     const links: Item[] = []
     for (const item of await walk(prefixes, tree, search, false)) {
       if (seen.has(item.walked)) continue
-      if ((lstatOrUndefined(item.walked))?.isSymbolicLink()) links.push(item)
+      if (lstatOrUndefined(item.walked)?.isSymbolicLink()) links.push(item)
     }
     for (const item of await notExcluded(links, tree, search)) {
       await followLink(item, { matched: false }, tree, search)
@@ -182,7 +182,7 @@ async function searchTree(tree: Tree, search: Search): Promise<void> {
   // The pattern's base may itself be a link to a directory; what the user wrote out is followed.
   if (tree.mapped === undefined && !seen.has(search.shape.base)) {
     const base = search.shape.base
-    if ((lstatOrUndefined(base))?.isSymbolicLink()) {
+    if (lstatOrUndefined(base)?.isSymbolicLink()) {
       await followLink({ shown: base, walked: base }, { matched: false }, tree, search)
     }
   }
