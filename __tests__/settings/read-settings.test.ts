@@ -77,6 +77,16 @@ describe('readSettings with CI environments', () => {
       jobUrl: 'https://gitlab.example.com/group/app/-/jobs/1234',
       jobId: '1234',
       jobToken: 'glcbt-job-token-value',
+      projectPath: 'group/app',
+      ref: 'refs/tags/v1.2.3',
+      commitSha: '0123456789abcdef0123456789abcdef01234567',
+      trigger: 'push',
+      workflowPath: '.gitlab-ci.yml',
+      invocationUrl: 'https://gitlab.example.com/group/app/-/jobs/1234',
+      jobName: 'release',
+      runnerId: '42',
+      runnerDescription: 'shared-runner-1',
+      startedAt: '2024-05-01T10:00:00Z',
     })
   })
 
@@ -110,6 +120,15 @@ describe('readSettings with CI environments', () => {
       projectUrl: 'https://github.com/octo-org/octo-app',
       pipelineUrl: 'https://github.com/octo-org/octo-app/actions/runs/987654321',
       jobId: 'release',
+      projectPath: 'octo-org/octo-app',
+      ref: 'refs/tags/v2.0.0',
+      commitSha: 'fedcba9876543210fedcba9876543210fedcba98',
+      trigger: 'push',
+      workflowPath: '.github/workflows/release.yml',
+      invocationUrl: 'https://github.com/octo-org/octo-app/actions/runs/987654321/attempts/2',
+      repositoryId: '123456',
+      repositoryOwnerId: '654321',
+      runnerEnvironment: 'github-hosted',
     })
   })
 

@@ -22,7 +22,7 @@ export { LINK_TYPES } from '../plan/domain.js'
 export type TokenType = 'private' | 'job' | 'bearer'
 export type MakeLatest = 'true' | 'false' | 'legacy'
 
-/** What the CI system tells about the run, for evidence and defaults. */
+/** What the CI system tells about the run, for evidence, provenance and defaults. */
 export interface CiContext {
   readonly system: 'github-actions' | 'gitlab-ci' | 'none'
   readonly serverUrl?: string
@@ -32,6 +32,28 @@ export interface CiContext {
   readonly jobUrl?: string
   readonly jobId?: string
   readonly jobToken?: string
+  /** The project's path: `owner/repo` (GITHUB_REPOSITORY), `group/sub/app` (CI_PROJECT_PATH). */
+  readonly projectPath?: string
+  /** The full git ref the run is for: `refs/tags/v1.2.0`, `refs/heads/main`. */
+  readonly ref?: string
+  /** The commit the run checked out (GITHUB_SHA, CI_COMMIT_SHA). */
+  readonly commitSha?: string
+  /** What started the run: GITHUB_EVENT_NAME (`push`), CI_PIPELINE_SOURCE (`push`, `web`, …). */
+  readonly trigger?: string
+  /** The workflow file in the repository: `.github/workflows/release.yml`, `.gitlab-ci.yml`. */
+  readonly workflowPath?: string
+  /** The run's own URL, one attempt of it where the CI counts attempts. */
+  readonly invocationUrl?: string
+  /** GitHub: GITHUB_REPOSITORY_ID, GITHUB_REPOSITORY_OWNER_ID and RUNNER_ENVIRONMENT. */
+  readonly repositoryId?: string
+  readonly repositoryOwnerId?: string
+  readonly runnerEnvironment?: string
+  /** GitLab: the job's name and the runner that ran it. */
+  readonly jobName?: string
+  readonly runnerId?: string
+  readonly runnerDescription?: string
+  /** GitLab: CI_JOB_STARTED_AT. */
+  readonly startedAt?: string
 }
 
 export interface Settings {
