@@ -72,3 +72,43 @@ export function credentialHeaders(settings: Settings): Record<string, string> {
       return { Authorization: `Bearer ${settings.token}` }
   }
 }
+
+/** What a read-only adapter needs: the release's forge and project, and maybe a token. */
+export interface ReaderTarget {
+  readonly platform: Settings['platform']
+  readonly apiUrl: string
+  readonly project: string
+  readonly tagName: string
+  /** Empty for anonymous reads of a public project. */
+  readonly token: string
+}
+
+/**
+ * An adapter for reading a release as its users see it (`forge-release verify`): on GitLab the
+ * release's links are its files, wherever they are stored.
+ */
+export function createReaderForge(target: ReaderTarget, http: Transport, log: Logger): Forge {
+  switch (target.platform) {
+    case 'gitlab':
+      return new GitLabForge(
+        {
+          apiUrl: target.apiUrl,
+          project: target.project,
+          uploadTo: 'project_uploads',
+          packageName: 'release-assets',
+          packageVersion: target.tagName,
+          usesJobToken: false,
+        },
+        http,
+        log,
+      )
+    case 'gongfeng':
+      return new GongfengForge({ apiUrl: target.apiUrl, project: target.project }, http, log)
+    case 'github':
+      return new GitHubForge(
+        { apiUrl: target.apiUrl, repository: target.project, token: target.token },
+        http,
+        log,
+      )
+  }
+}

@@ -84,6 +84,7 @@ describe('publishing to GitHub', () => {
       'app-darwin-arm64.tar.gz',
       'app-linux-amd64.tar.gz',
       'app.windows.x64.zip',
+      'provenance.intoto.json',
       'release-evidence.intoto.json',
     ])
     expect(release.assets.every((a) => a.state === 'uploaded')).toBe(true)
@@ -94,7 +95,7 @@ describe('publishing to GitHub', () => {
     const journal = scenario.github.state.journal
     expect(journal[0]).toEqual({ kind: 'create-release', releaseId: release.id, draft: true })
     const uploads = journal.filter((e) => e.kind === 'upload')
-    expect(uploads).toHaveLength(5)
+    expect(uploads).toHaveLength(6)
     expect(uploads.every((e) => e.draft)).toBe(true)
     expect(journal.at(-1)).toEqual({ kind: 'publish', releaseId: release.id })
     expect(journal.filter((e) => e.kind === 'publish')).toHaveLength(1)
@@ -106,7 +107,7 @@ describe('publishing to GitHub', () => {
     const verified = timeline
       .map((e, i) => ({ ...e, i }))
       .filter((e) => e.server === 'downloads' && e.method === 'HEAD')
-    expect(verified).toHaveLength(5)
+    expect(verified).toHaveLength(6)
     expect(verified.every((e) => e.i > lastUpload && e.i < publishAt)).toBe(true)
 
     const sums = await readFile(path.join(workspace, '.forge-release/SHA256SUMS'), 'utf8')
@@ -171,6 +172,7 @@ describe('publishing to GitHub', () => {
     // The fields change, and with them the evidence; no file is uploaded again.
     expect(writes()[0]).toBe(`PATCH /repos/${REPOSITORY}/releases/${onlyRelease().id}`)
     const uploaded = scenario.github.uploads.requests.filter({ method: 'POST' })
+    // The evidence names the release; the provenance (how the files were built) stays.
     expect(uploaded.map((r) => new URL(r.path, 'http://x').searchParams.get('name'))).toEqual([
       'release-evidence.intoto.json',
     ])
@@ -472,7 +474,7 @@ describe('build matrix', () => {
     expect(release.draft).toBe(false)
     const expected = jobs.map((i) => `app-${i}.bin`)
     expect(assetNames(release)).toEqual(
-      ['SHA256SUMS', ...expected, 'release-evidence.intoto.json'].sort(),
+      ['SHA256SUMS', ...expected, 'provenance.intoto.json', 'release-evidence.intoto.json'].sort(),
     )
     expect(release.assets.every((a) => a.state === 'uploaded')).toBe(true)
     const sums = release.assets.find((a) => a.name === 'SHA256SUMS')
@@ -545,6 +547,7 @@ describe('variants', () => {
       'SHA256SUMS',
       'app-darwin-arm64.tar.gz',
       'app-linux-amd64.tar.gz',
+      'provenance.intoto.json',
       'release-evidence.intoto.json',
     ])
     const outputs = await readFile(outputFile, 'utf8')

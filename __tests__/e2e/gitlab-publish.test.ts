@@ -63,6 +63,7 @@ describe('publishing to GitLab', () => {
       'app-darwin-arm64.tar.gz',
       'app-linux-amd64.tar.gz',
       'app-windows-amd64.zip',
+      'provenance.intoto.json',
       'release-evidence.intoto.json',
     ])
     for (const link of release?.links ?? []) expect(link.filepath).toBe(`/${link.name}`)
@@ -86,7 +87,7 @@ describe('publishing to GitLab', () => {
     expect(dotenv.RELEASE_TAG_NAME).toBe('v1.2.0')
     expect(dotenv.RELEASE_CREATED).toBe('true')
     expect(dotenv.RELEASE_COMMIT_SHA).toBe(scenario.mainSha)
-    expect(JSON.parse(dotenv.RELEASE_ASSETS ?? '[]')).toHaveLength(5)
+    expect(JSON.parse(dotenv.RELEASE_ASSETS ?? '[]')).toHaveLength(6)
     expect(result.outputs.created).toBe('true')
     await expectNoTokenLeak(PRIVATE_TOKEN, result, workspace)
   })
@@ -110,7 +111,7 @@ describe('publishing to GitLab', () => {
     expect(scenario.gitlab.requests.filter({ method: 'HEAD' })).toEqual([])
     expect(again.output).toMatch(/Nothing was published by this run/)
     expect(again.outputs.created).toBe('false')
-    expect(scenario.gitlab.state.release(PROJECT, 'v1.2.0')?.links).toHaveLength(5)
+    expect(scenario.gitlab.state.release(PROJECT, 'v1.2.0')?.links).toHaveLength(6)
   })
 
   it('updates the name, description and milestones of an existing release', async () => {

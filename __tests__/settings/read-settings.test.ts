@@ -32,6 +32,15 @@ const GONGFENG: Env = {
   INPUT_TAG_NAME: 'v1.0.0',
 }
 
+/** An unsigned JWT with audience sigstore: the settings read claims, Fulcio checks signatures. */
+const IDENTITY_TOKEN = [
+  Buffer.from('{"alg":"ES256"}').toString('base64url'),
+  Buffer.from('{"iss":"https://issuer.example","sub":"repo:octo","aud":"sigstore"}').toString(
+    'base64url',
+  ),
+  'c2lnbmF0dXJl',
+].join('.')
+
 function problemsOf(env: Env): ReleaseError[] {
   try {
     readSettings(env)
@@ -168,7 +177,7 @@ describe('readSettings with CI environments', () => {
 })
 
 describe('readSettings reads every input of the table', () => {
-  const cases: [string, Env, Partial<Settings>][] = [
+  const cases: [string, Env, Record<string, unknown>][] = [
     ['platform', { INPUT_PLATFORM: 'gitlab' }, { platform: 'gitlab' }],
     [
       'api_url',
@@ -252,6 +261,38 @@ describe('readSettings reads every input of the table', () => {
     ],
     ['evidence', { INPUT_EVIDENCE: 'false' }, { evidence: false }],
     ['checksums', { INPUT_CHECKSUMS: 'false' }, { checksums: false }],
+    [
+      'sign',
+      { INPUT_SIGN: 'true', INPUT_IDENTITY_TOKEN: IDENTITY_TOKEN },
+      { signing: { required: true } },
+    ],
+    [
+      'identity_token',
+      { INPUT_IDENTITY_TOKEN: IDENTITY_TOKEN },
+      {
+        signing: {
+          required: false,
+          identity: { kind: 'token', token: IDENTITY_TOKEN, from: 'identity_token' },
+          fulcioUrl: 'https://fulcio.sigstore.dev',
+          rekorUrl: 'https://rekor.sigstore.dev',
+        },
+      },
+    ],
+    [
+      'fulcio_url',
+      { INPUT_IDENTITY_TOKEN: IDENTITY_TOKEN, INPUT_FULCIO_URL: 'https://fulcio.corp.example/' },
+      { signing: { fulcioUrl: 'https://fulcio.corp.example' } },
+    ],
+    [
+      'rekor_url',
+      { INPUT_IDENTITY_TOKEN: IDENTITY_TOKEN, INPUT_REKOR_URL: 'https://rekor.corp.example' },
+      { signing: { rekorUrl: 'https://rekor.corp.example' } },
+    ],
+    [
+      'trusted_root',
+      { INPUT_IDENTITY_TOKEN: IDENTITY_TOKEN, INPUT_TRUSTED_ROOT: 'sigstore/trusted_root.json' },
+      { signing: { trustedRoot: 'sigstore/trusted_root.json' } },
+    ],
     ['draft', { ...GITHUB, INPUT_DRAFT: 'true' }, { draft: true, warnings: [] }],
     ['prerelease', { ...GITHUB, INPUT_PRERELEASE: 'true' }, { prerelease: true }],
     ['make_latest', { ...GITHUB, INPUT_MAKE_LATEST: 'legacy' }, { makeLatest: 'legacy' }],

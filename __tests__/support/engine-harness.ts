@@ -70,6 +70,7 @@ export function engineFor(
     stored: new Map(),
     uploadedShas: new Map(),
     writes: 0,
+    bundles: new Map(),
   })
   const anyFields: ReleaseFields = { tagName: 'unused', name: 'unused' }
   return {

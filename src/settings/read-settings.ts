@@ -13,6 +13,7 @@ import { INPUTS, type InputName, type Platform } from './inputs.js'
 import { parseAssetLinks, parseAssets } from './parse-asset-inputs.js'
 import { parseReleasedAt } from './parse-released-at.js'
 import { findUnknownInputVariables, readInput, type Environment } from './read-input.js'
+import { readSigning } from './read-signing.js'
 import type { AssetPattern, ExternalLink, Settings, TokenType } from './settings.js'
 
 export interface ReadSettingsOptions {
@@ -22,6 +23,8 @@ export interface ReadSettingsOptions {
    * caller, which keeps this function independent of the process).
    */
   readonly cwd?: string
+  /** The clock an expired identity token is judged by (it is not read otherwise). */
+  readonly now?: Date
 }
 
 type InputOf<N extends InputName> = Extract<(typeof INPUTS)[number], { name: N }>
@@ -294,6 +297,16 @@ export function readSettings(env: Environment, options: ReadSettingsOptions = {}
     }
   }
 
+  readEnum('sign')
+  const evidence = readBoolean('evidence')
+  const signingFindings = readSigning(env, {
+    system,
+    evidence,
+    ...(options.now === undefined ? {} : { now: options.now }),
+  })
+  problems.push(...signingFindings.problems)
+  warnings.push(...signingFindings.warnings)
+
   const settings = {
     platform,
     apiUrl: apiUrl?.href.replace(/\/+$/, ''),
@@ -318,7 +331,7 @@ export function readSettings(env: Environment, options: ReadSettingsOptions = {}
     ifReleaseExists: readEnum('if_release_exists'),
     ifAssetExists: readEnum('if_asset_exists'),
     failOnUnmatchedAssets: readBoolean('fail_on_unmatched_assets'),
-    evidence: readBoolean('evidence'),
+    evidence,
     checksums: readBoolean('checksums'),
     draft: readBoolean('draft'),
     prerelease: readBoolean('prerelease'),
@@ -345,7 +358,9 @@ export function readSettings(env: Environment, options: ReadSettingsOptions = {}
       readVariable(env, 'CI_PROJECT_DIR') ??
       '.',
     ci: readCiContext(env, system),
+    ...optional('signing', signingFindings.signing),
     warnings,
+    notices: signingFindings.notices,
   }
 
   if (tokenType === 'job' && platform === 'gitlab' && uploadTo === 'project_uploads') {

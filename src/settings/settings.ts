@@ -1,3 +1,4 @@
+import type { SigningSettings } from './read-signing.js'
 import type {
   AssetExistsPolicy,
   AssetPattern,
@@ -18,6 +19,8 @@ export type {
   UploadTarget,
 } from '../plan/domain.js'
 export { LINK_TYPES } from '../plan/domain.js'
+
+export type { IdentitySource, SigningSettings } from './read-signing.js'
 
 export type TokenType = 'private' | 'job' | 'bearer'
 export type MakeLatest = 'true' | 'false' | 'legacy'
@@ -100,6 +103,10 @@ export interface Settings {
   /** Directory globs and relative paths are resolved against. */
   readonly workingDirectory: string
   readonly ci: CiContext
+  /** Set when the run signs its statements (`sign`, and an identity to sign with). */
+  readonly signing?: SigningSettings
   /** Inputs given that do not apply to the chosen platform, and similar non-fatal findings. */
   readonly warnings: readonly string[]
+  /** What the reader concluded on its own that the user should know (signing skipped). */
+  readonly notices: readonly string[]
 }
