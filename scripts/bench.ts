@@ -9,6 +9,12 @@
  *   3. a re-run of 2 with nothing changed (3v: the same with verify off)
  *   4. a re-run of 2 with one file changed
  *   5. start-up: process start to the first request the fake sees; bundle size
+ *   6. 998 files of 64 KiB, 1000 assets with SHA256SUMS and the evidence (GitHub's cap for one
+ *      release); 7. a re-run of 6 with nothing changed
+ *      (GitHub runs other than 6s set max_writes_per_minute high: the fake enforces no limit there)
+ *   6s (GitHub): 6 against a fake enforcing a secondary limit on writes, scaled up ten times
+ *      (800 a minute) so that the run takes a minute, not twelve: time against the least the
+ *      limit allows, and the requests it refused
  *   1n, 2n (GitLab): 1 and 2 again over a 1 Gbit/s link (the fake reads bodies no faster), as
  *      in CI, where the network rather than the CPU is what uploads wait for
  *
@@ -159,8 +165,17 @@ interface Context {
     readonly gongfengLarge: AssetSet | undefined
     readonly many: AssetSet
     readonly tiny: AssetSet
+    readonly thousand: AssetSet
   }
   readonly peers: Peers | undefined
+  /** Scenario 6s: GitHub under its (scaled) secondary limit. */
+  limitRun?: {
+    readonly wallMs: number
+    readonly leastMs: number
+    readonly writes: number
+    readonly refused: number
+    readonly exitCode: number
+  }
 }
 
 async function warmPageCache(set: AssetSet): Promise<void> {
@@ -368,6 +383,63 @@ async function benchForge(ctx: Context, forge: BenchForge, full: boolean): Promi
   await record(ctx, forge, '3v1', 'forge-release', 1, 0, 0, () =>
     runEngine(forge, tinyTag, tiny, { INPUT_VERIFY: 'false' }),
   )
+  await benchThousand(ctx, forge, id)
+}
+
+/** 6: 1000 small files, beside the raw transfer; 7: the re-run, which should send no bytes. */
+async function benchThousand(ctx: Context, forge: BenchForge, id: string): Promise<void> {
+  const set = ctx.sets.thousand
+  const size = set.totalBytes / set.names.length
+  let tag = ''
+  for (let rep = 1; rep <= ctx.options.repeat; rep++) {
+    tag = `v6.${rep}.0-${id}`
+    forge.addTag(tag)
+    const release = tag
+    await record(ctx, forge, '6', 'forge-release', rep, set.totalBytes, size, () =>
+      runEngine(forge, release, set),
+    )
+    await record(ctx, forge, '6', 'raw transfer', rep, set.totalBytes, size, () =>
+      runRaw(forge, `raw-6-${rep}-${id}`, set),
+    )
+    await record(ctx, forge, '6', RAW_HASHED, rep, set.totalBytes, size, () =>
+      runRaw(forge, `raw-6h-${rep}-${id}`, set, true),
+    )
+  }
+  await record(ctx, forge, '7', 'forge-release', 1, 0, size, () => runEngine(forge, tag, set))
+}
+
+/** The secondary limit of the fake GitHub in scenario 6s: GitHub's 80 a minute, ten times over. */
+const SCALED_WRITES_PER_MINUTE = 800
+
+/** 6s: scenario 6 on a fake GitHub that refuses writes beyond its secondary limit. */
+async function benchSecondaryLimit(ctx: Context): Promise<void> {
+  const started = await startGitHub({
+    secondaryLimit: [{ limit: SCALED_WRITES_PER_MINUTE, windowMs: 60_000 }],
+  })
+  if ('missing' in started) return
+  try {
+    const set = ctx.sets.thousand
+    const tag = `v6s.1.0-${Date.now().toString(36)}`
+    const result = await record(ctx, started, '6s', 'forge-release', 1, set.totalBytes, 0, () =>
+      runEngine(started, tag, set, {
+        INPUT_MAX_WRITES_PER_MINUTE: String(SCALED_WRITES_PER_MINUTE),
+      }),
+    )
+    const writes =
+      result.traffic.requests -
+      (result.traffic.byMethod.GET ?? 0) -
+      (result.traffic.byMethod.HEAD ?? 0)
+    const leastMs = Math.floor((writes - 1) / SCALED_WRITES_PER_MINUTE) * 60_000
+    ctx.limitRun = {
+      wallMs: result.wallMs,
+      leastMs,
+      writes,
+      refused: started.refusedWrites?.() ?? 0,
+      exitCode: result.exitCode,
+    }
+  } finally {
+    await started.close()
+  }
 }
 
 /**
@@ -467,13 +539,25 @@ async function benchPeers(ctx: Context, forge: BenchForge, target: GitLabTarget)
   }
 }
 
+function checkLimitTargets(run: Context['limitRun']): TargetCheck[] {
+  if (run === undefined) return []
+  return [
+    {
+      target:
+        'github 6s: 1000 assets under the secondary limit, 0 errors, ≤ 1.1 × the least time it allows',
+      value: `exit ${run.exitCode}, ${run.refused} writes refused; ${(run.wallMs / 1000).toFixed(1)} s for ${run.writes} writes, against ${(run.leastMs / 1000).toFixed(0)} s at ${SCALED_WRITES_PER_MINUTE} a minute`,
+      met: run.exitCode === 0 && run.refused === 0 && run.wallMs <= run.leastMs * 1.1,
+    },
+  ]
+}
+
 function checkTargets(rows: readonly SummaryRow[], changedFileBytes: number): TargetCheck[] {
   const checks: TargetCheck[] = []
   const find = (forge: string, scenario: string, tool: Tool): SummaryRow | undefined =>
     rows.find((r) => r.forge === forge && r.scenario === scenario && r.tool === tool)
   const forges = [...new Set(rows.map((r) => r.forge))]
   for (const forge of forges) {
-    for (const scenario of ['1', '2', '1n', '2n']) {
+    for (const scenario of ['1', '2', '1n', '2n', '6']) {
       const row = find(forge, scenario, 'forge-release')
       if (row === undefined) continue
       const ratio = ratioToRaw(row, rows)
@@ -495,6 +579,15 @@ function checkTargets(rows: readonly SummaryRow[], changedFileBytes: number): Ta
         target: `${forge} ${scenario}: peak RSS ≤ 150 MiB`,
         value: `${(row.peakRssBytes / MIB).toFixed(0)} MiB`,
         met: row.peakRssBytes <= RSS_TARGET,
+      })
+    }
+    const rerunThousand = find(forge, '7', 'forge-release')
+    if (rerunThousand !== undefined) {
+      const t = rerunThousand.traffic
+      checks.push({
+        target: `${forge} 7: a re-run of 1000 assets uploads 0 bytes, its requests growing with listing pages only`,
+        value: `${formatBytes(t.assetBytes + t.derivedBytes)} uploaded; ${t.requests} requests, ${t.listingPages} of them listing pages; ${(rerunThousand.peakRssBytes / MIB).toFixed(0)} MiB peak`,
+        met: t.assetBytes + t.derivedBytes === 0 && rerunThousand.peakRssBytes <= RSS_TARGET,
       })
     }
     const rerun = find(forge, '3', 'forge-release')
@@ -609,6 +702,13 @@ async function main(): Promise<void> {
       'many',
     ),
     tiny: await makeAssetSet(path.join(workDir, 'tiny'), 1, 1024, 'tiny'),
+    thousand: await makeAssetSet(
+      path.join(workDir, 'thousand'),
+      // With SHA256SUMS and the evidence, 1000 assets: GitHub's cap for one release.
+      options.quick ? 100 : 998,
+      64 * 1024,
+      'small',
+    ),
   }
   // The first read of a new file fills the page cache, and made whichever tool ran first in a
   // scenario (forge-release) up to 1 s slower; every tool now reads from a warm cache.
@@ -633,6 +733,7 @@ async function main(): Promise<void> {
       log(`${name}: scenarios ${name === 'gitlab' ? '1–5' : '1–3'}`)
       await benchForge(ctx, forge, name === 'gitlab')
       if (name === 'gitlab' && options.link) await benchLink(ctx)
+      if (name === 'github') await benchSecondaryLimit(ctx)
       if (name === 'gitlab' && peers !== undefined) {
         const env = forge.engineEnv('x', workDir, 'x')
         const apiUrl = env.CI_API_V4_URL ?? ''
@@ -661,7 +762,10 @@ async function main(): Promise<void> {
     loads.length === 0
       ? String(info.loadAverageAtStart)
       : `${Math.min(...loads).toFixed(1)}–${Math.max(...loads).toFixed(1)}`
-  const targets = checkTargets(rows, sets.many.totalBytes / sets.many.names.length)
+  const targets = [
+    ...checkTargets(rows, sets.many.totalBytes / sets.many.names.length),
+    ...checkLimitTargets(ctx.limitRun),
+  ]
   const startup = rows.find((r) => r.scenario === '5')
   const table = renderTable(rows)
   const targetTable = renderTargets(targets)

@@ -1,7 +1,10 @@
 import type { Forge } from './forges/forge.js'
+import { GiteaForge } from './forges/gitea/gitea-forge.js'
 import { GitHubForge } from './forges/github/github-forge.js'
+import { GITHUB_WRITE_WINDOWS } from './forges/github/github-rules.js'
 import { GitLabForge } from './forges/gitlab/gitlab-forge.js'
 import { GongfengForge } from './forges/gongfeng/gongfeng-forge.js'
+import type { WriteWindow } from './http/request-pacer.js'
 import type { Transport } from './http/types.js'
 import type { Logger } from './log.js'
 import type { Settings } from './settings/settings.js'
@@ -46,6 +49,8 @@ export function createForge(settings: Settings, http: Transport, log: Logger): F
         http,
         log,
       )
+    case 'gitea':
+      return new GiteaForge({ apiUrl: settings.apiUrl, repository: settings.project }, http, log)
   }
 }
 
@@ -71,6 +76,16 @@ export function credentialHeaders(settings: Settings): Record<string, string> {
     case 'bearer':
       return { Authorization: `Bearer ${settings.token}` }
   }
+}
+
+/**
+ * The write limits requests are paced to: the one the user set, else the forge's documented
+ * limits that its server does not announce in headers.
+ */
+export function writeWindowsFor(settings: Settings): readonly WriteWindow[] {
+  if (settings.maxWritesPerMinute > 0)
+    return [{ limit: settings.maxWritesPerMinute, windowMs: 60_000 }]
+  return settings.platform === 'github' ? GITHUB_WRITE_WINDOWS : []
 }
 
 /** What a read-only adapter needs: the release's forge and project, and maybe a token. */
@@ -110,5 +125,7 @@ export function createReaderForge(target: ReaderTarget, http: Transport, log: Lo
         http,
         log,
       )
+    case 'gitea':
+      return new GiteaForge({ apiUrl: target.apiUrl, repository: target.project }, http, log)
   }
 }

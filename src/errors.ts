@@ -44,8 +44,8 @@ export class ReleaseError extends Error {
   /** One line a person can act on: which input, what is wrong, what would fix it. */
   describe(): string {
     const subject = this.input === undefined ? '' : `Input '${this.input}': `
-    const hint = this.hint === undefined ? '' : ` ${this.hint}`
-    return `${subject}${this.message}${hint}`
+    if (this.hint === undefined) return `${subject}${this.message}`
+    return `${subject}${endSentence(this.message)} ${this.hint}`
   }
 }
 
@@ -68,6 +68,16 @@ export class InputErrors extends ReleaseError {
   override describe(): string {
     return this.message
   }
+}
+
+/**
+ * The message as a sentence, so that the hint after it starts a new one. Messages that end in a
+ * server's own words ("…: start_point is not a valid commit, branch or tag") have no full stop,
+ * and "…or tag Set 'ref'…" read as one broken sentence.
+ */
+function endSentence(message: string): string {
+  const text = message.trimEnd()
+  return /[.!?…]["')\]]?$/.test(text) ? text : `${text}.`
 }
 
 export function inputError(input: string, message: string, hint?: string): ReleaseError {

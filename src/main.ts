@@ -1,6 +1,11 @@
 import path from 'node:path'
 
-import { createForge, credentialHeaders, credentialOrigins } from './create-forge.js'
+import {
+  createForge,
+  credentialHeaders,
+  credentialOrigins,
+  writeWindowsFor,
+} from './create-forge.js'
 import { publish } from './engine/publish.js'
 import { RecoveryWaits, sleepFor } from './engine/recovery-waits.js'
 import type { Forge } from './forges/forge.js'
@@ -22,6 +27,7 @@ import { readTrustedRootFile } from './signing/trusted-root.js'
 import { trustMaterialOf } from './signing/verify-bundle.js'
 import { applyStoredNames, preparePlan } from './steps/prepare-plan.js'
 import { reportResult, type RunResult } from './steps/report.js'
+import { plural } from './plural.js'
 
 export const VERSION = '0.1.0'
 
@@ -34,6 +40,8 @@ const TOKEN_VARIABLES = [
   'GITHUB_TOKEN',
   'GH_TOKEN',
   'GONGFENG_TOKEN',
+  'GITEA_TOKEN',
+  'FORGEJO_TOKEN',
   ...IDENTITY_SECRET_VARIABLES,
 ]
 
@@ -43,6 +51,8 @@ export interface RunDependencies {
   readonly forge?: (settings: Settings, transport: Transport) => Forge
   readonly now?: () => Date
   readonly sleep?: (ms: number) => Promise<void>
+  /** Epoch ms for the transport's waits; tests pair it with `sleep` to run in virtual time. */
+  readonly clock?: () => number
 }
 
 /** The SPEC's six steps, in order, one log group each. */
@@ -57,11 +67,13 @@ export async function run(deps: RunDependencies): Promise<RunResult> {
   const settings = await log.group('Reading inputs', () =>
     Promise.resolve(readInputs(runtime, now())),
   )
-  const transport = openTransport(settings, runtime, sleep, true)
+  const transport = openTransport(settings, runtime, sleep, deps.clock, true)
   // Fulcio, Rekor and the CI's OIDC provider get a transport of their own, without the forge
   // token: it can reach no other host even where one shares the API's origin.
   const signingTransport =
-    settings.signing === undefined ? undefined : openTransport(settings, runtime, sleep, false)
+    settings.signing === undefined
+      ? undefined
+      : openTransport(settings, runtime, sleep, deps.clock, false)
   try {
     const forge = deps.forge?.(settings, transport) ?? createForge(settings, transport, log)
     // 2. Assets and the plan, every input problem found before any request.
@@ -71,8 +83,8 @@ export async function run(deps: RunDependencies): Promise<RunResult> {
         (name) => forge.storedName(name),
         log,
       )
-      log.info(`${result.files.length} file${result.files.length === 1 ? '' : 's'} to publish`)
-      for (const file of result.files) log.info(`  ${file.name}  ${file.size} bytes`)
+      log.info(`${plural(result.files.length, 'file')} to publish`)
+      for (const file of result.files) log.info(`  ${file.name}  ${plural(file.size, 'byte')}`)
       return result
     })
     const signer =
@@ -112,8 +124,8 @@ export async function run(deps: RunDependencies): Promise<RunResult> {
 function readInputs(runtime: Runtime, now: Date): Settings {
   const settings = readSettings(runtime.env, { cwd: runtime.cwd, now })
   registerSecret(settings.token)
-  for (const warning of settings.warnings) runtime.log.warn(warning)
   for (const notice of settings.notices) runtime.log.info(notice)
+  for (const warning of settings.warnings) runtime.log.warn(warning)
   runtime.log.info(
     `Publishing ${settings.tagName} to ${settings.platform} project ${settings.project} (${settings.apiUrl})`,
   )
@@ -155,11 +167,13 @@ function openTransport(
   settings: Settings,
   runtime: Runtime,
   sleep: (ms: number) => Promise<void>,
-  withToken: boolean,
+  now: (() => number) | undefined,
+  /** The forge's transport: its token, and the forge's write limits. */
+  forForge: boolean,
 ): Transport {
   const log = runtime.log
   return createTransport({
-    ...(withToken
+    ...(forForge
       ? {
           credentials: {
             headers: credentialHeaders(settings),
@@ -176,6 +190,14 @@ function openTransport(
     userAgent: `forge-release/${VERSION}`,
     connections: Math.max(8, settings.maxParallelUploads * 2),
     sleep,
+    ...(now === undefined ? {} : { now }),
+    writeWindows: forForge ? writeWindowsFor(settings) : [],
+    onPace: (message, waitMs) => {
+      // Short waits are routine pacing; a long one deserves a line of its own.
+      const line = `Waiting ${(waitMs / 1000).toFixed(1)} s before the next request: ${message}`
+      if (waitMs >= 1000) log.info(line)
+      else log.debug(line)
+    },
     onRetry: ({ label, attempt, delayMs, reason }) =>
       log.warn(
         `Retrying ${label} in ${(delayMs / 1000).toFixed(1)} s (attempt ${attempt + 1}): ${reason}`,

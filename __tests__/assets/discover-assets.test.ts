@@ -18,14 +18,14 @@ const root = mkdtempSync(path.join(tmpdir(), 'forge-release-discover-'))
 // Glob characters in the workspace path must not act as globs.
 const cwd = path.join(root, 'work[1] *dir')
 
-/** A workspace with a few build outputs, a nested directory, links and an empty directory. */
+/** A workspace with a few build outputs, a nested directory, links and a directory named like a file. */
 beforeAll(() => {
   const files: Record<string, string> = {
     'dist/app.tar.gz': 'tarball',
     'dist/app.zip': 'zip',
     'dist/debug.zip': 'debug zip',
     'dist/app.zip.map': 'map',
-    'dist/sub/nested.txt': 'nested',
+    'tree/sub/nested.txt': 'nested',
     'other/app.zip': 'another zip',
     'spaced/my app.zip': 'spaced',
     'short/ab': 'x',
@@ -36,10 +36,12 @@ beforeAll(() => {
     mkdirSync(path.dirname(path.join(cwd, name)), { recursive: true })
     writeFileSync(path.join(cwd, name), content)
   }
-  mkdirSync(path.join(cwd, 'dist/empty-dir.zip'))
+  mkdirSync(path.join(cwd, 'bundles/empty-dir.zip'), { recursive: true })
+  writeFileSync(path.join(cwd, 'bundles/real.zip'), 'real')
   mkdirSync(path.join(cwd, 'links'))
   symlinkSync(path.join(cwd, 'dist/app.tar.gz'), path.join(cwd, 'links/linked.tar.gz'))
-  symlinkSync(path.join(cwd, 'missing-target'), path.join(cwd, 'links/broken.tar.gz'))
+  mkdirSync(path.join(cwd, 'broken'))
+  symlinkSync(path.join(cwd, 'missing-target'), path.join(cwd, 'broken/broken.tar.gz'))
   mkdirSync(path.join(root, 'outside'))
   writeFileSync(path.join(root, 'outside/up.bin'), 'up')
 })
@@ -73,12 +75,13 @@ describe('discoverAssets finds files', () => {
     ['a literal path', ['dist/app.tar.gz'], ['app.tar.gz']],
     ['a ./ path', ['./dist/app.tar.gz'], ['app.tar.gz']],
     ['a globstar', ['**/*.txt'], ['nested.txt', 'secret.txt']],
-    ['a directory, meaning every file below it', ['dist/sub'], ['nested.txt']],
+    ['a directory, meaning every file below it', ['tree/sub'], ['nested.txt']],
+    ['a directory with a trailing separator', ['tree/*/'], ['nested.txt']],
     ['braces', ['dist/app.{zip,tar.gz}'], ['app.tar.gz', 'app.zip']],
     [
       'an exclusion after the pattern',
       ['dist/*', '!dist/*.map', '!dist/debug.zip'],
-      ['app.tar.gz', 'app.zip', 'nested.txt'],
+      ['app.tar.gz', 'app.zip'],
     ],
     ['an exclusion with braces', ['dist/*.zip', '!dist/{debug,x}.zip'], ['app.zip']],
     [
@@ -118,6 +121,7 @@ describe('discoverAssets finds files', () => {
         path: path.join(cwd, 'dist/app.tar.gz'),
         name: 'app.tar.gz',
         size: 7,
+        identity: expect.objectContaining({ size: 7 }),
         linkType: 'image',
         directAssetPath: '/app.tar.gz',
         contentType: 'application/gzip',
@@ -126,6 +130,7 @@ describe('discoverAssets finds files', () => {
         path: path.join(cwd, 'dist/app.zip'),
         name: 'app.zip',
         size: 3,
+        identity: expect.objectContaining({ size: 3 }),
         linkType: 'package',
         directAssetPath: '/bin/app.zip',
         contentType: 'application/zip',
@@ -138,9 +143,30 @@ describe('discoverAssets finds files', () => {
     expect(files.map((f) => f.path)).toEqual([path.join(cwd, 'dist/app.zip')])
   })
 
-  it('never returns directories, even when their name matches', async () => {
-    const { files } = await discover(['dist/*.zip'])
-    expect(files.map((f) => f.name)).not.toContain('empty-dir.zip')
+  it('reports a directory a glob matches, naming it, instead of skipping it', async () => {
+    const { files, problems } = await discover(['bundles/*.zip'])
+    expect(files.map((f) => f.name)).toEqual(['real.zip'])
+    expect(problems).toEqual([
+      expect.objectContaining({
+        code: 'ASSET_INVALID',
+        input: 'assets',
+        message:
+          'bundles/empty-dir.zip is a directory, matched by "bundles/*.zip"; only files are published.',
+        hint: expect.stringContaining('bundles/**/*'),
+      }),
+    ])
+  })
+
+  it('accepts a directory a glob matches once a ! line leaves it out', async () => {
+    const result = await discover(['bundles/*.zip', '!bundles/empty-dir.zip'])
+    expect(result.problems).toEqual([])
+    expect(result.files.map((f) => f.name)).toEqual(['real.zip'])
+  })
+
+  it('walks the directories a ** pattern passes through without reporting them', async () => {
+    const result = await discover(['tree/**/*'])
+    expect(result.problems).toEqual([])
+    expect(result.files.map((f) => f.name)).toEqual(['nested.txt'])
   })
 })
 
@@ -206,12 +232,15 @@ describe('discoverAssets reports problems', () => {
     expect(files.map((f) => f.name)).toEqual(['app.zip'])
   })
 
-  it('ignores broken symbolic links', async () => {
-    const { problems, warnings } = await discover(['links/broken.tar.gz'], {
-      failOnUnmatched: false,
-    })
-    expect(problems).toEqual([])
-    expect(warnings).toHaveLength(1)
+  it('reports a dangling symbolic link, naming it and where it points', async () => {
+    const { problems } = await discover(['broken/*'], { failOnUnmatched: false })
+    expect(problems).toEqual([
+      expect.objectContaining({
+        code: 'ASSET_NOT_FOUND',
+        input: 'assets',
+        message: `broken/broken.tar.gz is a symbolic link to ${path.join(cwd, 'missing-target')}, which does not exist.`,
+      }),
+    ])
   })
 
   it('reports two files with one upload name, naming both paths', async () => {
@@ -234,7 +263,7 @@ describe('discoverAssets reports problems', () => {
     expect(github.problems).toEqual([])
   })
 
-  it('reports a pattern @actions/glob cannot search', async () => {
+  it('reports a pattern that cannot be searched', async () => {
     const { problems } = await discover(['{a,b}'.repeat(11)])
     expect(problems).toHaveLength(1)
     expect(problems[0]?.message).toMatch(/cannot be searched/)
@@ -285,7 +314,7 @@ describe('discoverAssets gives GitLab link paths', () => {
 describe('discoverAssets output', () => {
   it('prints nothing itself; only @actions/glob debug commands reach stdout', async () => {
     stdout.length = 0
-    await discover(['dist/app.zip'])
+    await discover(['dist/app.zip', '**/*.txt'])
     const lines = stdout
       .join('')
       .split('\n')

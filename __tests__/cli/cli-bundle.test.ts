@@ -27,7 +27,7 @@ const files = {
 interface JsonResult {
   readonly release_url: string
   readonly tag_name: string
-  readonly created: string
+  readonly created: boolean
   readonly assets: { name: string; size: number; sha256: string }[]
 }
 
@@ -92,10 +92,11 @@ describe('forge-release by hand (the bundle as a process)', () => {
       ])
       expect(result.stderr).not.toContain('ERROR')
       expect(result.exitCode).toBe(0)
-      const json = JSON.parse(result.stdout) as JsonResult & { release_id: string }
+      const json = JSON.parse(result.stdout) as JsonResult & { release_id: unknown }
       expect(json.tag_name).toBe('v1.2.0')
-      expect(json.created).toBe('true')
-      expect(json.release_id).not.toBe('')
+      expect(json.created).toBe(true)
+      const [published] = scenario.github.state.releasesOf(REPOSITORY)
+      expect(json.release_id).toBe(published?.id)
       expect(json.assets.map((a) => a.name)).toEqual(
         expect.arrayContaining(['app-linux.tar.gz', 'app-mac.zip']),
       )
@@ -158,7 +159,12 @@ describe('forge-release by hand (the bundle as a process)', () => {
   })
 
   it.each([
-    [['--tag', 'v1'], 'unknown flag --tag (did you mean --tag_name?)'],
+    [['--tagg', 'v1'], 'unknown flag --tagg (did you mean --tag_name?)'],
+    [['--file', 'dist/*'], 'unknown flag --file (did you mean --assets?)'],
+    [
+      ['--files', 'dist/*', '--assets', 'out/*'],
+      '--files and --assets both set the input assets; give only --assets',
+    ],
     [['--tag_name'], '--tag_name needs a value'],
     [
       ['--tag_name', '--dry_run'],

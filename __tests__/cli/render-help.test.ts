@@ -17,9 +17,25 @@ describe('--help', () => {
     }
   })
 
+  it("lists the other tools' names under the input they stand for", () => {
+    const entry = (name: string): string => {
+      const at = help.indexOf(`\n  --${name} `)
+      return help.slice(at, help.indexOf('\n  --', at + 1)).replace(/\s+/g, ' ')
+    }
+    expect(entry('assets')).toContain(
+      'Also as --files (softprops/action-gh-release); --artifacts, --artifact (ncipollo/release-action).',
+    )
+    expect(entry('asset_links')).toContain('Also as --assets-link (GitLab release-cli).')
+    expect(entry('description')).toContain(
+      '--body (softprops/action-gh-release, ncipollo/release-action); --notes (gh / glab release create)',
+    )
+    expect(entry('tag_message')).not.toContain('Also as')
+  })
+
   it('shows the values of enumerations and how to give booleans', () => {
     expect(help).toContain('--if_release_exists <update|skip|fail>')
     expect(help).toContain('--dry_run [=true|false]')
+    expect(help).toContain('--verify [=true|false|full]')
     expect(help).toContain('--max_parallel_uploads <number>')
     expect(help).toContain('Range: 1 to 32.')
   })

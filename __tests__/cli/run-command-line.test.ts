@@ -106,7 +106,7 @@ describe('forge-release on the command line', () => {
     const json = JSON.parse(result.stdout) as Record<string, unknown>
     expect(json).toMatchObject({
       tag_name: 'v1.0.0',
-      created: 'true',
+      created: true,
       commit_sha: scenario.mainSha,
     })
     const assets = json.assets as { name: string; sha256: string; size: number }[]
@@ -133,8 +133,24 @@ describe('forge-release on the command line', () => {
       workspace,
     )
     expect(result.code).toBe(EXIT_SUCCESS)
-    const json = JSON.parse(result.stdout) as { dry_run: boolean; requests: string[] }
+    const json = JSON.parse(result.stdout) as {
+      dry_run: boolean
+      requests: string[]
+      steps: { kind: string; recovery: string; name?: string }[]
+    }
     expect(json.dry_run).toBe(true)
+    // The very step list the executor would run, as data.
+    expect(json.steps.map((s) => `${s.kind}${s.name === undefined ? '' : ` ${s.name}`}`)).toEqual([
+      'upload one.tar.gz',
+      'upload two.zip',
+      'create-release',
+      'write-checksums',
+      'write-evidence',
+      'write-provenance',
+      'collect-server-evidence',
+      'verify',
+    ])
+    expect(json.steps[0]?.recovery).toBe('give-way')
     expect(
       json.requests.some((r) =>
         /^PUT .*\/packages\/generic\/release-assets\/v1\.0\.0\/one\.tar\.gz/.test(r),
@@ -191,7 +207,7 @@ describe('forge-release on the command line', () => {
   })
 
   it.each([
-    [['--tag', 'v1'], '--tag'],
+    [['--tagg', 'v1'], '--tagg (did you mean --tag_name?)'],
     [['--tag_name'], '--tag_name'],
     [['--dry_run', 'false'], '"false"'],
   ])(
@@ -228,7 +244,7 @@ describe('forge-release on the command line', () => {
     )
     expect(result.code).toBe(EXIT_SUCCESS)
     expect(result.stderr).toContain('section_start:')
-    expect(JSON.parse(result.stdout)).toMatchObject({ tag_name: 'v2.0.0', created: 'true' })
+    expect(JSON.parse(result.stdout)).toMatchObject({ tag_name: 'v2.0.0', created: true })
     // The dotenv report is written as in any GitLab CI job.
     expect(readFileSync(path.join(workspace, 'release.env'), 'utf8')).toContain(
       'RELEASE_TAG_NAME=v2.0.0\n',

@@ -4,6 +4,8 @@ import path from 'node:path'
 import {
   renderActionYml,
   renderInputsTable,
+  renderMigrationGuide,
+  renderMigrationTables,
   renderOutputsTable,
   renderReadme,
 } from '../../scripts/docs.js'
@@ -25,6 +27,14 @@ describe('generated documentation', () => {
       `<!-- outputs:start -->\n${renderOutputsTable()}\n<!-- outputs:end -->`,
     )
     expect(renderReadme(readme)).toBe(readme)
+  })
+
+  it("docs/migrating.md's tables are exactly what scripts/docs.ts renders", async () => {
+    const guide = await read('docs/migrating.md')
+    expect(guide).toContain(
+      `<!-- aliases:start -->\n${renderMigrationTables()}\n<!-- aliases:end -->`,
+    )
+    expect(renderMigrationGuide(guide)).toBe(guide)
   })
 
   it('keeps the usage section outside what scripts/docs.ts rewrites', async () => {

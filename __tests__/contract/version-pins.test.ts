@@ -14,6 +14,7 @@ const pkg = JSON.parse(await read('package.json')) as { version: string; files: 
 const template = await read('.gitlab-ci-template.yml')
 const component = await read('templates/forge-release.yml')
 const readme = await read('README.md')
+const guide = await read('docs/migrating.md')
 const examples = await Promise.all(
   (await readdir(path.join(repoRoot, 'examples/github'))).map((f) => read(`examples/github/${f}`)),
 )
@@ -35,8 +36,8 @@ describe('version pins', () => {
     expect(new Set(pins)).toEqual(new Set([pkg.version]))
   })
 
-  it('the GitHub examples use forge-release/forge-release@v<package version>', () => {
-    for (const text of examples) {
+  it('the GitHub examples and the migration guide use forge-release/forge-release@v<package version>', () => {
+    for (const text of [...examples, guide]) {
       const pins = [...text.matchAll(/forge-release\/forge-release@(\S+)/g)].map((m) => m[1])
       expect(new Set(pins)).toEqual(new Set([`v${pkg.version}`]))
     }

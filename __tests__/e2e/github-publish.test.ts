@@ -100,15 +100,26 @@ describe('publishing to GitHub', () => {
     expect(journal.at(-1)).toEqual({ kind: 'publish', releaseId: release.id })
     expect(journal.filter((e) => e.kind === 'publish')).toHaveLength(1)
 
-    // Verified through the download path (HEAD via the API's redirect) before publishing.
+    // Verified by GitHub's own digest of every file before publishing: one listing of the
+    // draft's assets after the last upload, and no HEAD or download of any file.
     const timeline = scenario.github.timeline
     const publishAt = timeline.findIndex((e) => e.method === 'PATCH')
     const lastUpload = timeline.findLastIndex((e) => e.server === 'uploads')
-    const verified = timeline
-      .map((e, i) => ({ ...e, i }))
-      .filter((e) => e.server === 'downloads' && e.method === 'HEAD')
-    expect(verified).toHaveLength(6)
-    expect(verified.every((e) => e.i > lastUpload && e.i < publishAt)).toBe(true)
+    const between = timeline.slice(lastUpload + 1, publishAt)
+    expect(between.some((e) => /\/releases\/\d+\/assets\?/.test(e.path))).toBe(true)
+    expect(timeline.filter((e) => e.method === 'HEAD')).toEqual([])
+    // No file of the build is downloaded (the evidence is read back to compare it, not to verify).
+    expect(
+      between.filter((e) => e.server === 'downloads' && /filename%3Dapp/.test(e.path)),
+    ).toEqual([])
+    expect(result.output).toMatch(/^Verified 6 assets: 6 by the server's sha256$/m)
+
+    // GitHub renamed `app windows (x64).zip`; its label keeps the name it was given.
+    const renamed = release.assets.find((a) => a.name === 'app.windows.x64.zip')
+    expect(renamed?.label).toBe('app windows (x64).zip')
+    expect(release.assets.filter((a) => a.label !== null).map((a) => a.name)).toEqual([
+      'app.windows.x64.zip',
+    ])
 
     const sums = await readFile(path.join(workspace, '.forge-release/SHA256SUMS'), 'utf8')
     expect(sums).toContain('  app.windows.x64.zip\n')
@@ -121,7 +132,20 @@ describe('publishing to GitHub', () => {
       upload_url: `${scenario.github.uploadsUrl}/repos/${REPOSITORY}/releases/${release.id}/assets{?name,label}`,
     })
     // The asset URLs in the outputs are the published release's, and they serve the files.
-    const assets = JSON.parse(result.outputs.assets ?? '[]') as { name: string; url: string }[]
+    const assets = JSON.parse(result.outputs.assets ?? '[]') as {
+      name: string
+      original_name: string
+      label: string | null
+      url: string
+    }[]
+    expect(assets.find((a) => a.name === 'app.windows.x64.zip')).toMatchObject({
+      original_name: 'app windows (x64).zip',
+      label: 'app windows (x64).zip',
+    })
+    expect(assets.find((a) => a.name === 'SHA256SUMS')).toMatchObject({
+      original_name: 'SHA256SUMS',
+      label: null,
+    })
     const linux = assets.find((a) => a.name === 'app-linux-amd64.tar.gz')
     expect(linux?.url).toBe(
       `${scenario.github.webUrl}/${REPOSITORY}/releases/download/v1.2.0/app-linux-amd64.tar.gz`,
@@ -144,6 +168,28 @@ describe('publishing to GitHub', () => {
     expect(writes()).toEqual([])
     expect(onlyRelease().assets.map((a) => `${a.id} ${a.name} ${a.digest ?? ''}`)).toEqual(before)
     expect(again.outputs.created).toBe('false')
+  })
+
+  it('labels a renamed file an earlier run left without its given name, once, uploading nothing', async () => {
+    const workspace = await makeWorkspace(files)
+    const env = scenario.env({ INPUT_TAG_NAME: 'v1.2.0', INPUT_ASSETS: 'dist/*' })
+    expectSuccess(await runInProcess(env, workspace))
+    // As a version of the tool that set no label left it.
+    const renamed = onlyRelease().assets.find((a) => a.name === 'app.windows.x64.zip')
+    if (renamed === undefined) throw new Error('no renamed asset')
+    renamed.label = null
+    scenario.github.api.requests.clear()
+    scenario.github.uploads.requests.clear()
+
+    const again = await runInProcess(env, workspace)
+    expectSuccess(again)
+    expect(writes()).toEqual([`PATCH /repos/${REPOSITORY}/releases/assets/${renamed.id}`])
+    expect(renamed.label).toBe('app windows (x64).zip')
+    expect(again.output).toMatch(/Labelled app\.windows\.x64\.zip with the name it was given/)
+
+    scenario.github.api.requests.clear()
+    expectSuccess(await runInProcess(env, workspace))
+    expect(writes()).toEqual([])
   })
 
   it('updates the name, notes and prerelease flag of an existing release without uploading again', async () => {
@@ -513,6 +559,28 @@ describe('variants', () => {
     const changed = await runInProcess(env, workspace)
     expect(changed.exitCode).toBe(1)
     expect(changed.output).toMatch(/published and immutable/)
+  })
+
+  it('reads tag refs with an unencoded slash, which older GitHub Enterprise Server needs', async () => {
+    const tagged = 'c'.repeat(40)
+    await start({
+      layout: 'enterprise',
+      repos: [
+        { fullName: REPOSITORY, branches: { main: scenario.mainSha }, tags: { 'v1.2.0': tagged } },
+      ],
+    })
+    const workspace = await makeWorkspace(files)
+    const result = await runInProcess(
+      scenario.env({ INPUT_TAG_NAME: 'v1.2.0', INPUT_ASSETS: 'dist/*.zip' }),
+      workspace,
+    )
+    expectSuccess(result)
+    // The tag was found (a 404 for `tags%2Fv1.2.0` would have made it look missing).
+    expect(result.outputs.commit_sha).toBe(tagged)
+    expect(result.output).toMatch(/Tag v1\.2\.0 already points at c{40}/)
+    const refs = scenario.github.api.requests.filter({ method: 'GET', path: /\/git\/ref\// })
+    expect(refs.map((r) => r.path)).toContain(`/api/v3/repos/${REPOSITORY}/git/ref/tags/v1.2.0`)
+    expect(refs.filter((r) => /%2F/i.test(r.path))).toEqual([])
   })
 
   it('publishes through GitHub Enterprise Server paths (/api/v3, /api/uploads)', async () => {

@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises'
+import { readFile, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 
 import { expectNoTokenLeak, makeWorkspace, parseDotenv, runInProcess } from '../support/run-tool.js'
@@ -209,6 +209,90 @@ describe('publishing to GitLab', () => {
     )
     expect(again.exitCode).toBe(0)
     expect(writes()).toEqual([])
+  })
+
+  it('reads project uploads of a private project through API routes only (GitLab 17.4)', async () => {
+    const workspace = await makeWorkspace(files)
+    const env = scenario.env({
+      INPUT_TAG_NAME: 'v3.0.0',
+      INPUT_REF: 'main',
+      INPUT_ASSETS: 'dist/*',
+      INPUT_UPLOAD_TO: 'project_uploads',
+    })
+    const first = await runInProcess(env, workspace)
+    expect(first.output).not.toContain('ERROR')
+    expect(first.exitCode).toBe(0)
+    expect(first.output).toMatch(/^GitLab 17\.5\.0 \(from GET \/version\)$/m)
+    // Verify read the sizes through GET /projects/:id/uploads/:secret/:filename, one byte each.
+    const ranged = scenario.gitlab.requests
+      .filter({ method: 'GET', path: /^\/api\/v4\/projects\/group%2Fapp\/uploads\/[0-9a-f]{32}\// })
+      .filter((r) => r.headers.range === 'bytes=0-0')
+    // Three files, SHA256SUMS, the evidence and the provenance.
+    expect(ranged).toHaveLength(6)
+    expect(ranged.every((r) => r.status === 206)).toBe(true)
+
+    // A changed file makes the re-run read SHA256SUMS and the evidence back: API routes too.
+    await writeFile(path.join(workspace, 'dist/app-windows-amd64.zip'), 'rebuilt\n')
+    const second = await runInProcess(env, workspace)
+    expect(second.output).not.toContain('ERROR')
+    expect(second.exitCode).toBe(0)
+    const requests = scenario.gitlab.requests.all()
+    // No request of the tool went to a web route (they take no API token on a private project).
+    expect(requests.filter((r) => !r.path.startsWith('/api/v4/'))).toEqual([])
+    expect(requests.filter((r) => r.method === 'HEAD')).toEqual([])
+    const sums = requests.filter(
+      (r) => r.method === 'GET' && /\/uploads\/[0-9a-f]{32}\/SHA256SUMS$/.test(r.path),
+    )
+    expect(sums.length).toBeGreaterThan(0)
+    expect(sums.every((r) => r.status === 200 || r.status === 206)).toBe(true)
+  })
+
+  it('reads project uploads through the web route before GitLab 17.4, with a warning', async () => {
+    await scenario.close()
+    scenario = await startGitLabScenario({
+      version: '17.3.0',
+      projects: [{ id: 42, path_with_namespace: PROJECT, visibility: 'public' }],
+    })
+    const workspace = await makeWorkspace(files)
+    const result = await runInProcess(
+      scenario.env({
+        INPUT_TAG_NAME: 'v3.0.0',
+        INPUT_REF: 'main',
+        INPUT_ASSETS: 'dist/*.zip',
+        INPUT_UPLOAD_TO: 'project_uploads',
+      }),
+      workspace,
+    )
+    expect(result.output).not.toContain('ERROR')
+    expect(result.exitCode).toBe(0)
+    const warnings = result.output
+      .split('\n')
+      .filter((l) => l.includes('serves project uploads only through web routes'))
+    expect(warnings).toHaveLength(1)
+    expect(
+      scenario.gitlab.requests.filter({ method: 'GET', path: /^\/-\/project\/42\/uploads\// }),
+    ).not.toEqual([])
+  })
+
+  it.each([
+    [
+      'CI_SERVER_VERSION',
+      { CI_SERVER_VERSION: '17.5.0' },
+      /^GitLab 17\.5\.0 \(from CI_SERVER_VERSION\)$/m,
+    ],
+    [
+      'nowhere (the job token may not read /version)',
+      { CI_SERVER_VERSION: undefined },
+      /^WARNING: GitLab version unknown: GET \/version answered 401 \(it does not take the CI job token\) and CI_SERVER_VERSION is not set; assuming 17\.4 or later$/m,
+    ],
+  ])('says which GitLab version it assumed and where it came from: %s', async (_, extra, line) => {
+    const workspace = await makeWorkspace(files)
+    const result = await runInProcess(
+      scenario.jobEnv({ CI_COMMIT_TAG: 'v2.0.0', INPUT_ASSETS: 'dist/*.zip', ...extra }),
+      workspace,
+    )
+    expect(result.exitCode).toBe(0)
+    expect(result.output).toMatch(line)
   })
 
   it('refuses project uploads with the job token before any request', async () => {

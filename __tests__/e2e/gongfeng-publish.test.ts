@@ -82,7 +82,8 @@ describe('publishing to Gongfeng', () => {
 
     const release = scenario.gongfeng.state.release(PROJECT, 'v1.2.0')
     expect(release).toMatchObject({
-      title: 'App 1.2.0',
+      // The API documents no title: the release shows its tag, and name is ignored with a warning.
+      title: 'v1.2.0',
       description: files['CHANGELOG.md'],
       labels: ['stable', 'linux'],
       type: 'release',
@@ -159,7 +160,33 @@ describe('publishing to Gongfeng', () => {
     expect(await attachmentText('v1.2.0', 'release-evidence.intoto.json')).toBe(evidenceBefore)
   })
 
-  it('updates the title, description and labels of an existing release with one PUT, and its evidence', async () => {
+  it('makes no write on a re-run with name, which Gongfeng keeps no title for, and says so once', async () => {
+    const workspace = await makeWorkspace(files)
+    const env = scenario.env({
+      INPUT_TAG_NAME: 'v1.2.0',
+      INPUT_REF: 'master',
+      INPUT_NAME: 'App 1.2.0',
+      INPUT_DESCRIPTION: 'Notes',
+      INPUT_LABELS: 'stable',
+      INPUT_ASSETS: 'dist/*',
+    })
+    const first = await runInProcess(env, workspace)
+    expect(first.exitCode).toBe(0)
+    scenario.gongfeng.requests.clear()
+
+    const again = await runInProcess(env, workspace)
+    expect(again.output).not.toContain('ERROR')
+    expect(again.exitCode).toBe(0)
+    expect(scenario.writes()).toEqual([])
+    const warnings = again.output
+      .split('\n')
+      .filter((line) => /Input 'name' applies only to/.test(line))
+    expect(warnings).toHaveLength(1)
+    expect(warnings[0]).toMatch(/ignored when publishing to Gongfeng/)
+    expect(scenario.gongfeng.state.release(PROJECT, 'v1.2.0')?.title).toBe('v1.2.0')
+  })
+
+  it('updates the description and labels of an existing release with one PUT, and its evidence', async () => {
     const workspace = await makeWorkspace(files)
     const first = scenario.env({ INPUT_TAG_NAME: 'v1.2.0', INPUT_REF: 'master', INPUT_LABELS: 'a' })
     expect((await runInProcess(first, workspace)).exitCode).toBe(0)
@@ -176,7 +203,7 @@ describe('publishing to Gongfeng', () => {
     )
     expect(second.exitCode).toBe(0)
     expect(scenario.gongfeng.state.release(PROJECT, 'v1.2.0')).toMatchObject({
-      title: 'Renamed',
+      title: 'v1.2.0',
       description: 'New notes',
       labels: ['b', 'c'],
     })

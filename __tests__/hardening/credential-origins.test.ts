@@ -2,7 +2,8 @@
  * Credentials go only to the API's origin (and GitHub's upload host): a redirect to another
  * origin, or from https to http, never carries PRIVATE-TOKEN, JOB-TOKEN, Authorization or a
  * cookie — through the whole tool, not just the transport. A "mirror" on a second loopback
- * port records what reaches it; the fake answers the verify request of one file with a 302 to it.
+ * port records what reaches it; the fake answers the verify download of one file with a 302 to
+ * it (`verify: full` downloads every file through its download path).
  */
 import { mkdtemp, writeFile } from 'node:fs/promises'
 import { createServer, type IncomingHttpHeaders } from 'node:http'
@@ -17,6 +18,7 @@ import {
   type ForgeName,
   type ForgeScenario,
 } from '../support/forge-scenarios.js'
+import { REPOSITORY as GITEA_REPOSITORY } from '../support/gitea-scenario.js'
 import { REPOSITORY } from '../support/github-scenario.js'
 import { runThroughGate } from '../support/kill-harness.js'
 import { expectNoTokenLeak, makeWorkspace } from '../support/run-tool.js'
@@ -60,6 +62,13 @@ async function startMirror(): Promise<Mirror> {
 
 /** The path of the verify request for VICTIM (GitHub addresses assets by id). */
 function victimVerifyPath(s: ForgeScenario, tag: string): RegExp {
+  if (s.forge === 'gitea') {
+    // A full verify downloads a Forgejo/Gitea attachment by its uuid.
+    const release = s.gitea?.state.releasesOf(GITEA_REPOSITORY).find((r) => r.tagName === tag)
+    const attachment = release?.attachments.find((a) => a.name === VICTIM)
+    if (attachment === undefined) throw new Error(`${VICTIM} is not uploaded yet`)
+    return new RegExp(`/attachments/${attachment.uuid}$`)
+  }
   if (s.forge !== 'github') return new RegExp(`/${VICTIM.replace(/\./g, '\\.')}$`)
   const release = s.github?.state.releasesOf(REPOSITORY).find((r) => r.tagName === tag)
   const asset = release?.assets.find((a) => a.name === VICTIM)
@@ -93,13 +102,19 @@ describe.each(FORGES)('%s: credentials stay with the API', (forge: ForgeName) =>
       s.env({
         INPUT_TAG_NAME: tag,
         INPUT_ASSETS: 'dist/*',
+        INPUT_VERIFY: 'full',
         ...(overTls ? { INPUT_CA_FILE: caFile } : {}),
       }),
       workspace,
       {
-        beforeRequest: (request) => {
+        beforeRequest: (request, _index, phase) => {
           const verify = s.routes.verify
-          if (redirected || request.method !== verify.method || !verify.path.test(request.url)) {
+          if (
+            redirected ||
+            !phase.verifying ||
+            request.method !== verify.method ||
+            !verify.path.test(request.url)
+          ) {
             return
           }
           redirected = true

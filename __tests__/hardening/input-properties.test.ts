@@ -45,6 +45,9 @@ const hostile = fc.oneof(
     'gitlab',
     'gongfeng',
     'github',
+    'gitea',
+    'forgejo',
+    'https://codeberg.org/api/v1',
     '0',
     '-1',
     '99999999999',
@@ -68,7 +71,16 @@ describe('readSettings over arbitrary environments', () => {
   it('returns settings or throws InputErrors naming real inputs, each with a hint', () => {
     const keys = INPUTS.map((input) => `INPUT_${input.name.toUpperCase()}`)
     const env = fc.dictionary(
-      fc.constantFrom(...keys, 'GITLAB_CI', 'GITHUB_ACTIONS', 'CI_JOB_TOKEN', 'GITHUB_REF'),
+      fc.constantFrom(
+        ...keys,
+        'GITLAB_CI',
+        'GITHUB_ACTIONS',
+        'GITEA_ACTIONS',
+        'FORGEJO_ACTIONS',
+        'GITHUB_API_URL',
+        'CI_JOB_TOKEN',
+        'GITHUB_REF',
+      ),
       hostile,
       { maxKeys: 12 },
     )
@@ -93,7 +105,7 @@ describe('readSettings over arbitrary environments', () => {
 })
 
 describe('asset name rules', () => {
-  const platform = fc.constantFrom(undefined, 'gitlab', 'gongfeng', 'github' as const)
+  const platform = fc.constantFrom(undefined, 'gitlab', 'gongfeng', 'github', 'gitea' as const)
   const uploadTo = fc.constantFrom('generic_package', 'project_uploads' as const)
   const name = fc.oneof(
     fc.string({ maxLength: 40 }),

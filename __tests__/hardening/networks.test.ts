@@ -81,14 +81,15 @@ describe.each(FORGES)('%s behind a forward proxy', (forge: ForgeName) => {
   it('bypasses the proxy for hosts in NO_PROXY (either case)', async () => {
     const s = (scenario = await startForgeScenario(forge))
     const p = (proxy = await startRecordingProxy())
-    for (const [variable, value] of [
-      ['NO_PROXY', '127.0.0.1'],
-      ['no_proxy', 'localhost,127.0.0.1'],
+    for (const [variable, value, suffix] of [
+      ['NO_PROXY', '127.0.0.1', 'upper'],
+      // Not the same name in lower case: Forgejo/Gitea look tags up by their lower-case name.
+      ['no_proxy', 'localhost,127.0.0.1', 'lower'],
     ] as const) {
       const workspace = await makeWorkspace(FILES)
       const result = await runInProcess(
         s.env({
-          INPUT_TAG_NAME: tagFor(forge, `-${variable}`),
+          INPUT_TAG_NAME: tagFor(forge, `-no-proxy-${suffix}`),
           INPUT_ASSETS: 'dist/*',
           HTTPS_PROXY: p.url,
           HTTP_PROXY: p.url,

@@ -54,6 +54,13 @@ const WRITES: Readonly<Record<ForgeName, readonly Write[]>> = {
     },
     { what: 'the publish', method: 'PATCH', path: /\/releases\/\d+$/, repeatable: true },
   ],
+  gitea: [
+    { what: 'the tag create', method: 'POST', path: /\/tags$/ },
+    { what: 'the draft create', method: 'POST', path: /\/releases$/ },
+    { what: 'an attachment upload', method: 'POST', path: /\/assets\?name=/ },
+    { what: 'the evidence upload', method: 'POST', path: /\/assets\?name=release-evid/ },
+    { what: 'the publish', method: 'PATCH', path: /\/releases\/\d+$/, repeatable: true },
+  ],
 }
 
 let scenario: ForgeScenario | undefined

@@ -22,6 +22,8 @@ interface HangPoint {
   readonly method: string
   readonly path: RegExp
   readonly on?: ServerRole
+  /** Inputs the run needs to reach the point. */
+  readonly env?: Env
 }
 
 const POINTS = (s: ForgeScenario): readonly HangPoint[] => [
@@ -31,7 +33,30 @@ const POINTS = (s: ForgeScenario): readonly HangPoint[] => [
     ...s.routes.upload,
     path: s.forge === 'gongfeng' ? /\/attachments$/ : /SHA256SUMS/,
   },
-  { what: 'a verify request', ...s.routes.verify },
+  // `verify: full` downloads every file; only verify downloads a build file (their sha256 is
+  // known), so the download of one of them is verify's. GitHub's storage URL names the file.
+  s.forge === 'github'
+    ? {
+        what: 'a verify download',
+        method: 'GET',
+        path: /filename%3Dapp-linux-amd64\.tar\.gz/,
+        on: 'downloads',
+        env: { INPUT_VERIFY: 'full' },
+      }
+    : s.forge === 'gitea'
+      ? {
+          // A full verify downloads by uuid; the size check reads the path named by the file.
+          what: 'a verify download',
+          ...s.routes.verify,
+          path: /\/releases\/download\/[^/]+\/app-linux-amd64\.tar\.gz$/,
+          env: {},
+        }
+      : {
+          what: 'a verify download',
+          ...s.routes.verify,
+          path: /\/app-linux-amd64\.tar\.gz$/,
+          env: { INPUT_VERIFY: 'full' },
+        },
 ]
 
 /** Starts the bundle, SIGKILLs it once the fake holds a request open, resolves when it died. */
@@ -72,7 +97,7 @@ describe.each(FORGES)('%s: SIGKILL of the bundle', (forge: ForgeName) => {
   it.each([
     [0, 'the first upload'],
     [1, 'the SHA256SUMS upload'],
-    [2, 'a verify request'],
+    [2, 'a verify download'],
   ])('leaves a re-runnable release when killed during point %i (%s)', async (index) => {
     const s = (scenario = await startForgeScenario(forge))
     const point = POINTS(s)[index]
@@ -87,7 +112,7 @@ describe.each(FORGES)('%s: SIGKILL of the bundle', (forge: ForgeName) => {
       point.on,
     )
     const tag = tagFor(forge)
-    const env = s.env({ INPUT_TAG_NAME: tag, INPUT_ASSETS: 'dist/*' })
+    const env = s.env({ INPUT_TAG_NAME: tag, INPUT_ASSETS: 'dist/*', ...point.env })
     const workspace = await makeWorkspace(BUILD_FILES)
     expect(await killWhileHanging(s, env, workspace)).toBe('SIGKILL')
     s.clearFaults()

@@ -2,8 +2,14 @@ import { createHash } from 'node:crypto'
 import { readFile, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 
-import { REPOSITORY, startGitHubScenario, type GitHubScenario } from '../support/github-scenario.js'
-import { makeWorkspace, parseGitHubOutput, runBundle } from '../support/run-tool.js'
+import { actionInputs } from '../support/action-runner.js'
+import {
+  GITHUB_TOKEN,
+  REPOSITORY,
+  startGitHubScenario,
+  type GitHubScenario,
+} from '../support/github-scenario.js'
+import { makeWorkspace, parseGitHubOutput, runBundle, type Env } from '../support/run-tool.js'
 
 // dist/index.js as a GitHub Actions step on a tag push, against the fake GitHub: what a person
 // sees in the log (one group per step) and on the run's page (the job summary).
@@ -67,5 +73,72 @@ describe('the GitHub Actions step', () => {
       `| app-darwin-arm64.tar.gz | 1.3 KiB | \`${sha256(files['dist/app-darwin-arm64.tar.gz']).slice(0, 12)}\` |`,
     )
     expect(table).toMatch(/\| SHA256SUMS \| \d+ B \| `[0-9a-f]{12}` \| http/)
+  })
+
+  /** The step as the runner starts it: action.yml's inputs filled in, then the `with:` keys. */
+  const runStep = async (
+    withKeys: Record<string, string>,
+    workspace: string,
+  ): Promise<Awaited<ReturnType<typeof runBundle>> & { outputs: Env }> => {
+    const output = path.join(workspace, 'github-output')
+    await writeFile(output, '')
+    const result = await runBundle(
+      {
+        ...scenario.actionsEnv('v1.0.0', actionInputs(withKeys, GITHUB_TOKEN)),
+        GITHUB_WORKSPACE: workspace,
+        GITHUB_OUTPUT: output,
+      },
+      workspace,
+    )
+    return { ...result, outputs: parseGitHubOutput(await readFile(output, 'utf8')) }
+  }
+
+  it("publishes the files of softprops/action-gh-release's `with: files: dist/*`, saying it reads files as assets", async () => {
+    const workspace = await makeWorkspace(files)
+    const result = await runStep({ files: 'dist/*', body: 'Fixes' }, workspace)
+    expect(result.stderr).toBe('')
+    expect(result.exitCode).toBe(0)
+    expect(result.stdout).toContain(
+      "Input 'files' (softprops/action-gh-release) is read as assets.",
+    )
+    expect(result.stdout).toContain(
+      "Input 'body' (softprops/action-gh-release, ncipollo/release-action) is read as description.",
+    )
+    expect(result.stdout).not.toMatch(/^::(warning|error)::/m)
+
+    const [release] = scenario.github.state.releasesOf(REPOSITORY)
+    expect(release).toMatchObject({ tagName: 'v1.0.0', body: 'Fixes', draft: false })
+    const stored = new Map(release?.assets.map((a) => [a.name, a]))
+    for (const [file, content] of Object.entries(files)) {
+      const asset = stored.get(path.basename(file))
+      expect({ file, size: asset?.size, digest: asset?.digest }).toEqual({
+        file,
+        size: content.length,
+        digest: `sha256:${sha256(content)}`,
+      })
+    }
+    // Besides the files: SHA256SUMS, the evidence and the provenance.
+    expect(JSON.parse(result.outputs.assets ?? '[]')).toHaveLength(Object.keys(files).length + 3)
+  })
+
+  it('fails a step given an unknown input before any request, naming the closest input', async () => {
+    const workspace = await makeWorkspace(files)
+    const result = await runStep({ file: 'dist/*' }, workspace)
+    expect(result.exitCode).toBe(1)
+    expect(result.stdout).toContain(
+      "::error::Input 'file': INPUT_FILE names no forge-release input. Did you mean assets (INPUT_ASSETS)?",
+    )
+    expect(scenario.github.timeline).toEqual([])
+    expect(scenario.github.state.releasesOf(REPOSITORY)).toEqual([])
+  })
+
+  it('names both when a step gives an input and its alias, and sends nothing', async () => {
+    const workspace = await makeWorkspace(files)
+    const result = await runStep({ assets: 'dist/*', files: 'dist/*.tar.gz' }, workspace)
+    expect(result.exitCode).toBe(1)
+    expect(result.stdout).toContain(
+      "::error::Input 'assets': is given twice: as assets (INPUT_ASSETS) and as files (INPUT_FILES)",
+    )
+    expect(scenario.github.timeline).toEqual([])
   })
 })

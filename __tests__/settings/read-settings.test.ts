@@ -259,6 +259,7 @@ describe('readSettings reads every input of the table', () => {
       { INPUT_FAIL_ON_UNMATCHED_ASSETS: 'false' },
       { failOnUnmatchedAssets: false },
     ],
+    ['follow_symlinks', { INPUT_FOLLOW_SYMLINKS: 'never' }, { followSymlinks: 'never' }],
     ['evidence', { INPUT_EVIDENCE: 'false' }, { evidence: false }],
     ['checksums', { INPUT_CHECKSUMS: 'false' }, { checksums: false }],
     [
@@ -302,14 +303,35 @@ describe('readSettings reads every input of the table', () => {
       { ...GONGFENG, INPUT_LABELS: 'stable,lts\nbeta' },
       { labels: ['stable', 'lts', 'beta'], platform: 'gongfeng' },
     ],
-    ['verify', { INPUT_VERIFY: 'false' }, { verify: false }],
+    ['verify', { INPUT_VERIFY: 'full' }, { verify: 'full' }],
     ['ca_file', { INPUT_CA_FILE: '/etc/ssl/corp.pem' }, { caFile: '/etc/ssl/corp.pem' }],
     ['dry_run', { INPUT_DRY_RUN: 'true' }, { dryRun: true }],
     ['max_parallel_uploads', { INPUT_MAX_PARALLEL_UPLOADS: '32' }, { maxParallelUploads: 32 }],
+    ['max_writes_per_minute', { INPUT_MAX_WRITES_PER_MINUTE: '500' }, { maxWritesPerMinute: 500 }],
     ['retries', { INPUT_RETRIES: '0' }, { retries: 0 }],
     ['timeout_seconds', { INPUT_TIMEOUT_SECONDS: '30' }, { timeoutSeconds: 30 }],
     ['outputs_file', { INPUT_OUTPUTS_FILE: 'out/release.env' }, { outputsFile: 'out/release.env' }],
   ]
+
+  test.each([
+    ['true', 'standard'],
+    ['false', 'off'],
+    ['full', 'full'],
+  ] as const)('reads verify: %s as %s', (value, mode) => {
+    expect(readSettings({ ...BASE, INPUT_VERIFY: value }).verify).toBe(mode)
+  })
+
+  it('refuses a verify value other than true, false and full, naming it', () => {
+    expect(problemsOf({ ...BASE, INPUT_VERIFY: 'sha' }).map((p) => p.input)).toEqual(['verify'])
+  })
+
+  it('says once that Gongfeng has no title for name, and leaves it out elsewhere', () => {
+    const gongfeng = readSettings({ ...GONGFENG, INPUT_NAME: 'App 1.0' })
+    expect(gongfeng.warnings.filter((w) => w.includes("'name'"))).toEqual([
+      "Input 'name' applies only to GitLab, GitHub and Forgejo/Gitea; it is ignored when publishing to Gongfeng.",
+    ])
+    expect(readSettings({ ...GITHUB, INPUT_NAME: 'App 1.0' }).warnings).toEqual([])
+  })
 
   it('has a case for every input in the table', () => {
     expect(cases.map(([name]) => name).sort()).toEqual(INPUTS.map((input) => input.name).sort())
@@ -334,6 +356,7 @@ describe('readSettings reads every input of the table', () => {
       ifReleaseExists: 'update',
       ifAssetExists: 'replace',
       failOnUnmatchedAssets: true,
+      followSymlinks: 'inside',
       evidence: true,
       checksums: true,
       draft: false,
@@ -341,12 +364,13 @@ describe('readSettings reads every input of the table', () => {
       makeLatest: 'true',
       generateNotes: false,
       labels: [],
-      verify: true,
+      verify: 'standard',
       dryRun: false,
       maxParallelUploads: 4,
       retries: 5,
       timeoutSeconds: 600,
       workingDirectory: '.',
+      workspace: '.',
       warnings: [],
     })
   })
@@ -374,6 +398,12 @@ describe('readSettings rejects bad input, naming the input and a fix', () => {
       /"ignore"/,
     ],
     ['an unknown upload_to', { INPUT_UPLOAD_TO: 'packages' }, 'upload_to', /"packages"/],
+    [
+      'an unknown follow_symlinks',
+      { INPUT_FOLLOW_SYMLINKS: 'yes' },
+      'follow_symlinks',
+      /"yes" is not one of/,
+    ],
     [
       'an unknown asset_link_type',
       { INPUT_ASSET_LINK_TYPE: 'binary' },
@@ -615,7 +645,7 @@ describe('readSettings rejects bad input, naming the input and a fix', () => {
     ],
     [
       'an api_url that names no forge outside CI',
-      { INPUT_API_URL: 'https://code.example.com/api/v3' },
+      { INPUT_API_URL: 'https://code.example.com/custom' },
       'platform',
       /cannot tell/,
     ],
@@ -721,12 +751,29 @@ describe('readSettings chooses the platform', () => {
     expect(readSettings(env).platform).toBe(platform)
   })
 
-  it('asks for platform when GitLab CI points api_url at an /api/v3 server', () => {
-    const env = {
+  it('publishes to Gongfeng when GitLab CI points api_url at an /api/v3 server, and says so', () => {
+    const settings = readSettings({
       ...fixture('gitlab-ci-tag-pipeline'),
       INPUT_API_URL: 'https://code.example.com/api/v3',
-    }
-    expect(problemsOf(env).map((p) => p.input)).toEqual(['platform'])
+      INPUT_PROJECT: 'group/app',
+      INPUT_TOKEN: 'gongfeng-token',
+      // Not signing, so that the only notice is the platform's (signing's is read-signing's).
+      INPUT_SIGN: 'false',
+    })
+    expect(settings).toMatchObject({ platform: 'gongfeng', tokenType: 'private' })
+    expect(settings.notices).toEqual([
+      'api_url https://code.example.com/api/v3 ends with /api/v3, which GitLab no longer serves: publishing to Gongfeng. For GitHub Enterprise Server, set platform: github.',
+    ])
+  })
+
+  it('says nothing about the guess when platform is given', () => {
+    const settings = readSettings({
+      ...BASE,
+      INPUT_PLATFORM: 'gongfeng',
+      INPUT_API_URL: 'https://code.example.com/api/v3',
+      INPUT_SIGN: 'false',
+    })
+    expect(settings).toMatchObject({ platform: 'gongfeng', notices: [] })
   })
 })
 
@@ -870,12 +917,29 @@ describe('readSettings reads inputs from two variable names', () => {
     expect(settings).toMatchObject({ name: 'v1.0.0', tagName: 'v1.0.0', refGivenExplicitly: false })
   })
 
-  it('warns about variables that name no input', () => {
-    const settings = readSettings({ ...BASE, FORGE_RELEASE_TAG: 'v1', INPUT_FILES: 'x' })
-    expect(settings.warnings).toEqual([
-      'FORGE_RELEASE_TAG is set but names no forge-release input; it is ignored.',
-      'INPUT_FILES is set but names no forge-release input; it is ignored.',
-    ])
+  it('lets a value equal to the default give way to the other variable', () => {
+    // The GitHub runner fills in action.yml defaults and the GitLab component its typed
+    // defaults: such a value means "left alone", so a CI/CD variable still decides.
+    const settings = readSettings({
+      ...BASE,
+      INPUT_DRY_RUN: 'false',
+      FORGE_RELEASE_DRY_RUN: 'true',
+      INPUT_IF_RELEASE_EXISTS: ' update ',
+      FORGE_RELEASE_IF_RELEASE_EXISTS: 'skip',
+      INPUT_MAX_PARALLEL_UPLOADS: '4',
+      FORGE_RELEASE_MAX_PARALLEL_UPLOADS: '8',
+    })
+    expect(settings).toMatchObject({ dryRun: true, ifReleaseExists: 'skip', maxParallelUploads: 8 })
+  })
+
+  it('keeps INPUT_<NAME> when it differs from the default, and the default when nothing else is given', () => {
+    expect(
+      readSettings({ ...BASE, INPUT_DRY_RUN: 'true', FORGE_RELEASE_DRY_RUN: 'false' }).dryRun,
+    ).toBe(true)
+    expect(readSettings({ ...BASE, INPUT_DRY_RUN: 'false' }).dryRun).toBe(false)
+    expect(
+      readSettings({ ...BASE, FORGE_RELEASE_DRY_RUN: 'false', INPUT_DRY_RUN: '' }).dryRun,
+    ).toBe(false)
   })
 })
 
@@ -930,7 +994,7 @@ describe('readSettings warns about inputs the platform ignores', () => {
   it('names the input and the platform', () => {
     const settings = readSettings({ ...BASE, INPUT_DRAFT: 'true', INPUT_LABELS: 'a' })
     expect(settings.warnings).toEqual([
-      "Input 'draft' applies only to GitHub; it is ignored when publishing to GitLab.",
+      "Input 'draft' applies only to GitHub and Forgejo/Gitea; it is ignored when publishing to GitLab.",
       "Input 'labels' applies only to Gongfeng; it is ignored when publishing to GitLab.",
     ])
   })
@@ -1006,5 +1070,21 @@ describe('readSettings picks the working directory', () => {
   ]
   test.each(cases)('takes %s', (_what, env, options, expected) => {
     expect(readSettings(env, options).workingDirectory).toBe(expected)
+  })
+})
+
+describe('readSettings picks the workspace symbolic links may lead into', () => {
+  const cases: [string, Env, { cwd?: string }, string][] = [
+    [
+      'GITHUB_WORKSPACE, even when the tool runs in a directory below it',
+      { ...BASE, GITHUB_WORKSPACE: '/gh', CI_PROJECT_DIR: '/gl' },
+      { cwd: '/gh/packages/app' },
+      '/gh',
+    ],
+    ['CI_PROJECT_DIR next', { ...BASE, CI_PROJECT_DIR: '/gl' }, { cwd: '/gl/sub' }, '/gl'],
+    ['the working directory of a run by hand', BASE, { cwd: '/home/me/app' }, '/home/me/app'],
+  ]
+  test.each(cases)('takes %s', (_what, env, options, expected) => {
+    expect(readSettings(env, options).workspace).toBe(expected)
   })
 })

@@ -1,6 +1,7 @@
 /** Each forge's asset rules by platform name, for table tests of discovery and names. */
 import { checkAssetName } from '../../src/assets/asset-name.js'
 import type { AssetRules, NameProblem } from '../../src/assets/asset-rules.js'
+import { giteaAssetRules } from '../../src/forges/gitea/gitea-rules.js'
 import { gitHubAssetRules } from '../../src/forges/github/github-rules.js'
 import { gitLabAssetRules } from '../../src/forges/gitlab/gitlab-rules.js'
 import { gongfengAssetRules } from '../../src/forges/gongfeng/gongfeng-rules.js'
@@ -18,6 +19,8 @@ export function rulesFor(
       return gitHubAssetRules
     case 'gongfeng':
       return gongfengAssetRules
+    case 'gitea':
+      return giteaAssetRules
   }
 }
 

@@ -62,6 +62,7 @@ export function engineFor(
     now: () => new Date(0),
     checksums: false,
     evidence: false,
+    verify: 'standard',
   })
   const blankState = (): RunState => ({
     release: undefined,
@@ -69,6 +70,7 @@ export function engineFor(
     existedBefore: false,
     stored: new Map(),
     uploadedShas: new Map(),
+    foreign: new Set(),
     writes: 0,
     bundles: new Map(),
   })

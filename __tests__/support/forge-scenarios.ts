@@ -10,6 +10,7 @@ import { Agent, fetch } from 'undici'
 import { parseSha256Sums } from '../../src/assets/sha256sums.js'
 import { CHECKSUMS_NAME, DERIVED_NAMES, EVIDENCE_NAME } from '../../src/plan/derived-names.js'
 import type {
+  FakeGitea,
   FakeGitHub,
   FakeGitLab,
   FakeGongfeng,
@@ -38,12 +39,18 @@ import {
   startGongfengScenario,
   type GongfengScenario,
 } from './gongfeng-scenario.js'
+import {
+  GITEA_TOKEN,
+  REPOSITORY as GITEA_REPOSITORY,
+  startGiteaScenario,
+  type GiteaScenario,
+} from './gitea-scenario.js'
 import type { Env } from './run-tool.js'
 
-export type ForgeName = 'gitlab' | 'gongfeng' | 'github'
+export type ForgeName = 'gitlab' | 'gongfeng' | 'github' | 'gitea'
 
-/** Forges whose adapter, fake and scenario helper exist (all three at the time of writing). */
-export const FORGES: readonly ForgeName[] = ['gitlab', 'gongfeng', 'github']
+/** Forges whose adapter, fake and scenario helper exist (all four at the time of writing). */
+export const FORGES: readonly ForgeName[] = ['gitlab', 'gongfeng', 'github', 'gitea']
 
 export const SUMS_NAME = CHECKSUMS_NAME
 export { EVIDENCE_NAME }
@@ -79,7 +86,11 @@ export interface ForgeRoutes {
   readonly upload: { readonly method: string; readonly path: RegExp; readonly on: ServerRole }
   /** The request that creates the release. */
   readonly createRelease: { readonly method: string; readonly path: RegExp }
-  /** The request verify sends for each asset (through the release's download path). */
+  /**
+   * The request that reads an asset through its download path: what verify sends for each
+   * asset where the server reports no sha256 (a one-byte ranged GET), and for every asset with
+   * `verify: full`. Where the server reports a sha256, verify sends none.
+   */
   readonly verify: { readonly method: string; readonly path: RegExp; readonly on: ServerRole }
 }
 
@@ -89,6 +100,7 @@ export interface ForgeScenario {
   readonly gitlab?: FakeGitLab
   readonly gongfeng?: FakeGongfeng
   readonly github?: FakeGitHub
+  readonly gitea?: FakeGitea
   /** The token the runs use. */
   readonly token: string
   /** The API root the tool is given. */
@@ -112,13 +124,41 @@ export interface ForgeScenario {
   clearFaults(): void
   /** Handler exceptions of the fake (its own bugs): must stay empty. */
   errors(): Error[]
-  /** Makes a stored file of the release smaller (`truncate`) or removes it (`delete`). */
-  tamper(tag: string, name: string, how: 'truncate' | 'delete'): void
+  /**
+   * Corrupts a stored file of the release the way a server would then serve it: `truncate`
+   * stores it one byte shorter, `alter` stores other bytes of the same size, `delete` removes it.
+   * The server's own sha256 (where it reports one) is of the bytes it now holds.
+   */
+  tamper(tag: string, name: string, how: Tampering): Promise<void>
   endState(tag: string): Promise<EndState>
   close(): Promise<void>
 }
 
+export type Tampering = 'truncate' | 'alter' | 'delete'
+
+/** The bytes a tampering leaves: one byte fewer, or the first byte changed. */
+export function tampered(bytes: Buffer, how: Exclude<Tampering, 'delete'>): Buffer {
+  if (how === 'truncate') return bytes.subarray(0, Math.max(0, bytes.length - 1))
+  const copy = Buffer.from(bytes)
+  if (copy.length > 0) copy[0] = (copy[0] ?? 0) ^ 0xff
+  return copy
+}
+
+/**
+ * How the fake's server differs from a current one, where real servers do:
+ * - `headRefused`: HEAD on a download is refused — Gongfeng answers 404 (it documents GET only),
+ *   GitHub's storage answers 403 (signed for GET only), GitLab's object storage other than AWS
+ *   refuses HEAD on the redirect target (signed for GET only);
+ * - `noDigests`: the server reports no sha256 of stored files (GitHub assets without `digest`,
+ *   GitLab package files without `file_sha256`); Gongfeng never reports one.
+ */
+export interface ServerVariant {
+  readonly headRefused?: boolean
+  readonly noDigests?: boolean
+}
+
 export interface StartOptions {
+  readonly variant?: ServerVariant
   /** Serve HTTPS with this key pair. */
   readonly tls?: FakeServerOptions['tls']
   /** PEM the end-state reader trusts for that (the CA that signed `tls.cert`); default the cert. */
@@ -132,13 +172,36 @@ export async function startForgeScenario(
   const tls = options.tls === undefined ? {} : { tls: options.tls }
   const ca = options.ca ?? options.tls?.cert
   const reader: Reader = ca === undefined ? {} : { dispatcher: new Agent({ connect: { ca } }) }
+  const variant = options.variant ?? {}
   switch (forge) {
     case 'gitlab':
-      return gitLab(await startGitLabScenario(tls), reader)
+      return gitLab(
+        await startGitLabScenario({
+          ...tls,
+          ...(variant.headRefused === true ? { objectStorage: 'signed-for-get' } : {}),
+          ...(variant.noDigests === true ? { packageFileSha256: false } : {}),
+        }),
+        reader,
+      )
     case 'gongfeng':
-      return gongfeng(await startGongfengScenario(tls), reader)
+      return gongfeng(
+        await startGongfengScenario({
+          ...tls,
+          ...(variant.headRefused === true ? { head: 'not-found' } : {}),
+        }),
+        reader,
+      )
     case 'github':
-      return gitHub(await startGitHubScenario(tls), reader)
+      return gitHub(
+        await startGitHubScenario({
+          ...tls,
+          ...(variant.headRefused === true ? { storageAnswersHead: false } : {}),
+          ...(variant.noDigests === true ? { digests: false } : {}),
+        }),
+        reader,
+      )
+    case 'gitea':
+      return gitea(await startGiteaScenario(tls), reader)
   }
 }
 
@@ -207,7 +270,12 @@ async function collect(
 
 function gitLab(scenario: GitLabScenario, reader: Reader): ForgeScenario {
   const { gitlab } = scenario
-  const headers = { 'private-token': PRIVATE_TOKEN }
+  // The reader is a member with a browser session (web pages take no API token) and the token
+  // (the API takes no session here) for where the web page redirects.
+  const headers = {
+    'private-token': PRIVATE_TOKEN,
+    cookie: `_gitlab_session=${gitlab.state.signIn(PRIVATE_TOKEN)}`,
+  }
   return {
     forge: 'gitlab',
     gitlab,
@@ -216,7 +284,7 @@ function gitLab(scenario: GitLabScenario, reader: Reader): ForgeScenario {
     routes: {
       upload: { method: 'PUT', path: /\/packages\/generic\//, on: 'api' },
       createRelease: { method: 'POST', path: /\/releases$/ },
-      verify: { method: 'HEAD', path: /\/releases\/[^/]+\/downloads\//, on: 'api' },
+      verify: { method: 'GET', path: /\/releases\/[^/]+\/downloads\//, on: 'api' },
     },
     servers: () => [gitlab],
     server: () => gitlab,
@@ -233,7 +301,7 @@ function gitLab(scenario: GitLabScenario, reader: Reader): ForgeScenario {
     },
     clearFaults: () => gitlab.faults.clear(),
     errors: () => gitlab.errors,
-    tamper: (tag, name, how) => {
+    tamper: async (tag, name, how) => {
       const pkg = gitlab
         .project(GITLAB_PROJECT)
         .packages.find((p) => p.name === 'release-assets' && p.version === tag)
@@ -241,8 +309,12 @@ function gitLab(scenario: GitLabScenario, reader: Reader): ForgeScenario {
       const at = pkg.files.findLastIndex((f) => f.fileName === name)
       const file = pkg.files[at]
       if (file === undefined) throw new Error(`no package file ${name}`)
-      if (how === 'delete') pkg.files.splice(at, 1)
-      else pkg.files[at] = { ...file, blob: { ...file.blob, size: file.blob.size - 1 } }
+      if (how === 'delete') {
+        pkg.files.splice(at, 1)
+        return
+      }
+      const bytes = tampered(await gitlab.blobs.bytes(file.blob), how)
+      pkg.files[at] = { ...file, blob: await gitlab.blobs.replace(file.blob, bytes) }
     },
     endState: async (tag) => {
       const project = gitlab.project(GITLAB_PROJECT)
@@ -294,7 +366,7 @@ function gongfeng(scenario: GongfengScenario, reader: Reader): ForgeScenario {
     routes: {
       upload: { method: 'POST', path: /\/attachments$/, on: 'api' },
       createRelease: { method: 'POST', path: /\/releases$/ },
-      verify: { method: 'HEAD', path: /\/attachments\/[^/?]+$/, on: 'api' },
+      verify: { method: 'GET', path: /\/attachments\/[^/?]+$/, on: 'api' },
     },
     servers: () => [server],
     server: () => server,
@@ -311,18 +383,18 @@ function gongfeng(scenario: GongfengScenario, reader: Reader): ForgeScenario {
     },
     clearFaults: () => server.faults.clear(),
     errors: () => server.errors,
-    tamper: (tag, name, how) => {
+    tamper: async (tag, name, how) => {
       const release = server.state.release(GONGFENG_PROJECT, tag)
       const at = release?.attachments.findIndex((a) => a.name === name) ?? -1
       const attachment = release?.attachments[at]
       if (release === undefined || attachment === undefined) throw new Error(`no ${name}`)
-      if (how === 'delete') release.attachments.splice(at, 1)
-      else
-        release.attachments[at] = {
-          ...attachment,
-          size: attachment.size - 1,
-          blob: { ...attachment.blob, size: attachment.blob.size - 1 },
-        }
+      if (how === 'delete') {
+        release.attachments.splice(at, 1)
+        return
+      }
+      const bytes = tampered(await server.blobs.bytes(attachment.blob), how)
+      const blob = await server.blobs.replace(attachment.blob, bytes)
+      release.attachments[at] = { ...attachment, size: blob.size, blob }
     },
     endState: async (tag) => {
       const project = server.project(GONGFENG_PROJECT)
@@ -354,7 +426,7 @@ function gitHub(scenario: GitHubScenario, reader: Reader): ForgeScenario {
     routes: {
       upload: { method: 'POST', path: /\/releases\/\d+\/assets\?/, on: 'uploads' },
       createRelease: { method: 'POST', path: /\/releases$/ },
-      verify: { method: 'HEAD', path: /\/releases\/assets\/\d+$/, on: 'api' },
+      verify: { method: 'GET', path: /\/releases\/assets\/\d+$/, on: 'api' },
     },
     servers: () => [...new Set(Object.values(servers))],
     server: (role) => servers[role],
@@ -374,15 +446,19 @@ function gitHub(scenario: GitHubScenario, reader: Reader): ForgeScenario {
       github.config.uploadFaults.length = 0
     },
     errors: () => github.errors,
-    tamper: (tag, name, how) => {
+    tamper: async (tag, name, how) => {
       const release = github.state.releasesOf(REPOSITORY).find((r) => r.tagName === tag)
       const asset = release?.assets.find((a) => a.name === name)
       if (release === undefined || asset === undefined) throw new Error(`no ${name}`)
-      if (how === 'delete') github.state.removeAsset(release, asset)
-      else if (asset.blob !== undefined) {
-        asset.size -= 1
-        asset.blob = { ...asset.blob, size: asset.blob.size - 1 }
+      if (how === 'delete') {
+        github.state.removeAsset(release, asset)
+        return
       }
+      if (asset.blob === undefined) throw new Error(`${name} holds no bytes`)
+      const bytes = tampered(await github.uploads.blobs.bytes(asset.blob), how)
+      asset.blob = await github.uploads.blobs.replace(asset.blob, bytes)
+      asset.size = asset.blob.size
+      asset.digest = `sha256:${asset.blob.sha256}`
     },
     endState: async (tag) => {
       const all = github.state.releasesOf(REPOSITORY)
@@ -410,6 +486,84 @@ function gitHub(scenario: GitHubScenario, reader: Reader): ForgeScenario {
         problems,
         reader,
       )
+    },
+    close: async () => {
+      await scenario.close()
+      await reader.dispatcher?.close()
+    },
+  }
+}
+
+function gitea(scenario: GiteaScenario, reader: Reader): ForgeScenario {
+  const { gitea: server } = scenario
+  const releaseOf = (tag: string) =>
+    server.state.releasesOf(GITEA_REPOSITORY).find((r) => r.tagName === tag)
+  return {
+    forge: 'gitea',
+    gitea: server,
+    token: GITEA_TOKEN,
+    apiUrl: server.apiUrl,
+    routes: {
+      upload: { method: 'POST', path: /\/releases\/\d+\/assets\?/, on: 'api' },
+      createRelease: { method: 'POST', path: /\/releases$/ },
+      // The size check reads the download path by name; `verify: full` downloads by uuid.
+      verify: {
+        method: 'GET',
+        path: /\/releases\/download\/[^/]+\/[^/?]+$|\/attachments\/[^/?]+$/,
+        on: 'api',
+      },
+    },
+    servers: () => [server],
+    server: () => server,
+    env: (extra = {}) => scenario.env(extra),
+    requests: () => server.requests.all(),
+    addFault: (rule) => server.faults.add(rule),
+    cutUploads: (pathname, afterBytes, times = Infinity) => {
+      server.faults.add({
+        method: 'POST',
+        path: pathname,
+        times,
+        kind: { reset: 'mid-body', afterBytes },
+      })
+    },
+    clearFaults: () => server.faults.clear(),
+    errors: () => server.errors,
+    tamper: async (tag, name, how) => {
+      const release = releaseOf(tag)
+      const attachment = release?.attachments.find((a) => a.name === name)
+      if (release === undefined || attachment === undefined) throw new Error(`no ${name}`)
+      if (how === 'delete') {
+        server.state.removeAttachment(release, attachment)
+        return
+      }
+      const bytes = tampered(await server.blobs.bytes(attachment.blob), how)
+      attachment.blob = await server.blobs.replace(attachment.blob, bytes)
+      attachment.size = attachment.blob.size
+    },
+    endState: async (tag) => {
+      const all = server.state.releasesOf(GITEA_REPOSITORY)
+      const problems: string[] = []
+      for (const release of all) {
+        if (release.isDraft)
+          problems.push(`draft release ${release.id} of ${release.tagName} is left`)
+      }
+      const release = releaseOf(tag)
+      const repo = server.repo(GITEA_REPOSITORY)
+      if (release !== undefined && !release.isDraft && !repo.tags.has(tag)) {
+        problems.push(`release ${tag} is published without its tag`)
+      }
+      const names = new Map<string, number>()
+      for (const a of release?.attachments ?? []) names.set(a.name, (names.get(a.name) ?? 0) + 1)
+      const entries = (release?.attachments ?? []).map((a) => ({
+        name: a.name,
+        // What the release page links: by tag and name while names are unique, else by uuid.
+        url:
+          (names.get(a.name) ?? 0) > 1
+            ? `${server.webUrl}/attachments/${a.uuid}`
+            : `${server.webUrl}/${GITEA_REPOSITORY}/releases/download/${encodeURIComponent(tag)}/${encodeURIComponent(a.name)}`,
+      }))
+      const releases = all.map((r) => (r.isDraft ? `${r.tagName} (draft)` : r.tagName))
+      return collect(releases, entries, { authorization: `token ${GITEA_TOKEN}` }, problems, reader)
     },
     close: async () => {
       await scenario.close()

@@ -48,6 +48,8 @@ export async function startGitLabScenario(
       CI: 'true',
       CI_API_V4_URL: gitlab.apiUrl,
       CI_SERVER_URL: gitlab.url,
+      // Every GitLab CI job has it; the job token may not read /version.
+      CI_SERVER_VERSION: gitlab.config.version,
       CI_PROJECT_ID: '42',
       CI_PROJECT_URL: `${gitlab.url}/${PROJECT}`,
       CI_JOB_TOKEN: JOB_TOKEN,

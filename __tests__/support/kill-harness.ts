@@ -38,8 +38,16 @@ export interface RunOptions {
   /** Kill during the N-th request, an upload, halfway through its body; needs `scenario`. */
   readonly killMidUpload?: number
   readonly scenario?: ForgeScenario
-  /** Runs before each request leaves (1-based index). */
-  readonly beforeRequest?: (request: HttpRequest, index: number) => void | Promise<void>
+  /**
+   * Runs before each request leaves (1-based index). `phase.verifying` is true once the run's
+   * verify step began (its log group opened), so a test can act between upload and verify
+   * whatever requests the verify step makes.
+   */
+  readonly beforeRequest?: (
+    request: HttpRequest,
+    index: number,
+    phase: { readonly verifying: boolean },
+  ) => void | Promise<void>
 }
 
 export interface HarnessResult extends ToolResult {
@@ -56,6 +64,8 @@ export interface HarnessResult extends ToolResult {
 interface Gate {
   count: number
   killed: boolean
+  /** The verify step's log group has opened. */
+  verifying: boolean
   readonly uploads: number[]
   readonly sent: string[]
   readonly inflight: Set<Promise<unknown>>
@@ -74,7 +84,7 @@ function gateTransport(transport: Transport, gate: Gate, options: RunOptions): T
     gate.sent.push(`${request.method} ${request.url}`)
     if (gate.killed) throw new KilledError()
     if (isUpload(request)) gate.uploads.push(index)
-    await options.beforeRequest?.(request, index)
+    await options.beforeRequest?.(request, index, { verifying: gate.verifying })
     if (options.killMidUpload === index) {
       const size = request.body !== undefined && 'size' in request.body ? request.body.size : 0
       if (options.scenario === undefined) throw new Error('killMidUpload needs a scenario')
@@ -137,9 +147,21 @@ export async function runThroughGate(
   const lines: string[] = []
   const sleeps: number[] = []
   let outputs: OutputValues = {}
-  const gate: Gate = { count: 0, killed: false, uploads: [], sent: [], inflight: new Set() }
+  const gate: Gate = {
+    count: 0,
+    killed: false,
+    verifying: false,
+    uploads: [],
+    sent: [],
+    inflight: new Set(),
+  }
   const log = createTextLogger({
-    write: (line) => lines.push(line),
+    write: (line) => {
+      if (line.includes('section_start:') && line.endsWith('Verifying assets')) {
+        gate.verifying = true
+      }
+      lines.push(line)
+    },
     sections: 'gitlab',
     debugEnabled: true,
   })

@@ -175,7 +175,6 @@ export class MemoryForge implements Forge {
 
   private linkMethods(): ReleaseLinks {
     return {
-      linkUrlFor: (asset) => asset.url,
       createLink: (_release, link) => {
         this.calls.push(`createLink ${link.name}`)
         return Promise.resolve({ kind: 'created', value: this.addLink(link) })

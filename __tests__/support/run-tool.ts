@@ -42,11 +42,27 @@ export async function makeWorkspace(files: Record<string, string | Buffer> = {})
   return dir
 }
 
+/** Time that passes only when the run sleeps: limits measured in minutes, tested in milliseconds. */
+export class VirtualClock {
+  private offset = 0
+  constructor(private readonly start = Date.now()) {}
+  now(): number {
+    return this.start + this.offset
+  }
+  advance(ms: number): void {
+    this.offset += ms
+  }
+  /** Virtual milliseconds since the clock started. */
+  elapsed(): number {
+    return this.offset
+  }
+}
+
 /** Runs the engine in this process with a GitLab-CI-like text runtime. */
 export async function runInProcess(
   env: Env,
   cwd: string,
-  options: { readonly forge?: Forge } = {},
+  options: { readonly forge?: Forge; readonly clock?: VirtualClock } = {},
 ): Promise<ToolResult> {
   const lines: string[] = []
   const sleeps: number[] = []
@@ -73,12 +89,14 @@ export async function runInProcess(
     },
   }
   try {
-    const { forge } = options
+    const { forge, clock } = options
     await run({
       runtime,
       ...(forge === undefined ? {} : { forge: () => forge }),
+      ...(clock === undefined ? {} : { clock: () => clock.now() }),
       sleep: (ms) => {
         sleeps.push(ms)
+        clock?.advance(ms)
         return Promise.resolve()
       },
     })

@@ -116,7 +116,7 @@ describe('the CI/CD component', () => {
       milestones: 'v1.0',
       name: 'App $CI_COMMIT_TAG',
       max_parallel_uploads: 2,
-      verify: true,
+      verify: 'full',
     })
     const result = await runJob(job, workspace)
     expect(result.stdout).not.toContain('ERROR')

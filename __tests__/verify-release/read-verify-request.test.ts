@@ -65,9 +65,9 @@ describe('readVerifyRequest', () => {
       '--api_url is needed (for example https://gitlab.example.com/api/v4)',
     ],
     [
-      { platform: 'gitea' },
+      { platform: 'bitbucket' },
       ['https://github.com/o/r/releases/tag/v1'],
-      '--platform "gitea" is not one of gitlab, gongfeng, github',
+      '--platform "bitbucket" is not one of gitlab, gongfeng, github, gitea',
     ],
     [
       { project: 'o/r' },

@@ -55,6 +55,8 @@ export interface BenchForge {
   ): Promise<RawUpload[]>
   /** Errors the fake's handlers threw (answered 500); must stay empty. */
   errors(): Error[]
+  /** Writes the fake refused for a rate limit (the GitHub fake's secondary limit). */
+  refusedWrites?(): number
   close(): Promise<void>
 }
 
@@ -125,6 +127,7 @@ interface GitHubScenarioLike {
     readonly api: ServerLike
     readonly uploads: ServerLike
     readonly downloads: ServerLike
+    readonly secondaryRefusals: number
   }
   readonly mainSha: string
   env(extra?: Env): Env
@@ -209,13 +212,15 @@ export async function startGongfeng(): Promise<BenchForge | { missing: string }>
   }
 }
 
-export async function startGitHub(): Promise<BenchForge | { missing: string }> {
+export async function startGitHub(
+  options: { readonly secondaryLimit?: readonly { limit: number; windowMs: number }[] } = {},
+): Promise<BenchForge | { missing: string }> {
   const helper = await loadHelper<GitHubScenarioLike>(
     '__tests__/support/github-scenario.ts',
     'startGitHubScenario',
   )
   if ('missing' in helper) return helper
-  const scenario = await helper.start({ storage: 'discard-large' })
+  const scenario = await helper.start({ storage: 'discard-large', ...options })
   const { github } = scenario
   const base = scenario.env()
   const token = base.INPUT_TOKEN ?? ''
@@ -224,6 +229,7 @@ export async function startGitHub(): Promise<BenchForge | { missing: string }> {
   const uploadPath = /\/releases\/\d+\/assets\?(?:.*&)?name=([^&]+)/
   return {
     name: 'github',
+    refusedWrites: () => github.secondaryRefusals,
     largestFile: GIB,
     requests: () => servers.flatMap((server) => server.requests.all()),
     clearRequests: () => servers.forEach((server) => server.requests.clear()),
@@ -232,6 +238,9 @@ export async function startGitHub(): Promise<BenchForge | { missing: string }> {
       scenario.env({
         INPUT_TAG_NAME: tag,
         INPUT_ASSETS: assets,
+        // The fake enforces no secondary limit unless asked (scenario 6s): pacing to GitHub's
+        // 80 writes a minute would measure the limit, not the transfer.
+        ...(options.secondaryLimit === undefined ? { INPUT_MAX_WRITES_PER_MINUTE: '100000' } : {}),
       }),
     uploadedName: (request) => {
       if (request.method !== 'POST') return undefined

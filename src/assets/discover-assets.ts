@@ -1,18 +1,41 @@
-import { stat } from 'node:fs/promises'
+import { realpath } from 'node:fs/promises'
 import path from 'node:path'
 
-import * as glob from '@actions/glob'
-import { ReleaseError } from '../errors.js'
+import type { ReleaseError } from '../errors.js'
 import type { AssetPattern, LinkType } from '../plan/domain.js'
 import { checkAssetName, checkDirectAssetPath, defaultDirectAssetPath } from './asset-name.js'
 import type { AssetRules } from './asset-rules.js'
 import { detectContentType } from './content-type.js'
 import { expandBraces } from './expand-braces.js'
+import { identityOf, statOpenedFile, type FileIdentity } from './file-identity.js'
+import type { SymlinkPolicy } from './follow-symlinks.js'
+import { escapeGlob, expandHome } from './glob-engine.js'
 import type { LocalFile } from './local-file.js'
+import {
+  assetProblem,
+  nonRegularFileProblem,
+  showPath,
+  unreadableProblem,
+} from './search-problems.js'
+import {
+  checkExclusion,
+  describePattern,
+  searchPattern,
+  type FoundFile,
+  type PatternShape,
+  type SearchContext,
+} from './search-pattern.js'
 
 export interface DiscoverOptions {
   /** Directory relative patterns are resolved against. */
   readonly cwd: string
+  /**
+   * The workspace (`GITHUB_WORKSPACE`, `CI_PROJECT_DIR`, else the working directory): links a
+   * glob meets may lead into it under `follow_symlinks: inside`. Default: `cwd`.
+   */
+  readonly workspace?: string
+  /** Which symbolic links globs follow; default `inside`. */
+  readonly followSymlinks?: SymlinkPolicy
   /** A pattern that matches nothing is a problem (true) or a warning (false). */
   readonly failOnUnmatched: boolean
   /** When given, names and sizes are checked against that forge's rules. */
@@ -28,8 +51,7 @@ export interface Discovery {
   readonly warnings: string[]
 }
 
-interface Claim {
-  readonly path: string
+interface Claim extends FoundFile {
   readonly name: string
   readonly explicitName: boolean
   readonly linkType: LinkType
@@ -38,16 +60,23 @@ interface Claim {
 
 /**
  * Finds the files the `assets` patterns name. Patterns follow @actions/glob (`*`, `?`, `[…]`,
- * `**`, a directory means everything below it) plus brace expansion; a pattern starting with
- * `!` excludes matches of the patterns before it, as in @actions/glob. Directories are never
- * assets; symbolic links are followed. A file matched by several patterns is uploaded once,
- * except that every pattern giving it an explicit `name` uploads it under that name.
+ * `**`, a directory named without glob characters means every file below it) plus brace
+ * expansion; a pattern starting with `!` excludes matches of the patterns before it. Only
+ * regular files are assets: a directory a glob matches, a special file, a link loop, a dangling
+ * link, or a link `follow_symlinks` does not follow is a problem naming it (search-pattern.ts).
+ * A file matched by several patterns is uploaded once, except that every pattern giving it an
+ * explicit `name` uploads it under that name.
  */
 export async function discoverAssets(
   patterns: readonly AssetPattern[],
   options: DiscoverOptions,
 ): Promise<Discovery> {
   const cwd = path.resolve(options.cwd)
+  const context: SearchContext = {
+    cwd,
+    workspace: await realDirectory(path.resolve(cwd, options.workspace ?? cwd)),
+    policy: options.followSymlinks ?? 'inside',
+  }
   const problems: ReleaseError[] = []
   const warnings: string[] = []
   const claims: Claim[] = []
@@ -61,27 +90,18 @@ export async function discoverAssets(
       .filter((later) => later.negated && later.body !== '')
       .map((later) => later.body)
 
-    let matches: string[]
-    try {
-      matches = await globFiles(body, exclusions, cwd)
-    } catch (error) {
-      problems.push(
-        assetError(
-          'ASSET_INVALID',
-          `Pattern ${quote(entry.pattern)} cannot be searched: ${messageOf(error)}`,
-          'Fix the pattern (see the @actions/glob pattern syntax).',
-          error,
-        ),
-      )
-      continue
-    }
-
+    const found = await findFiles(entry.pattern, body, exclusions, context)
+    problems.push(...found.problems)
+    warnings.push(...found.warnings)
+    const matches = found.files
     if (matches.length === 0) {
+      // A pattern whose every match was a problem has been reported already.
+      if (found.problems.length > 0) continue
       const excluded = exclusions.length > 0 ? ' (after exclusions)' : ''
       const message = `Pattern ${quote(entry.pattern)} matches no file in ${cwd}${excluded}.`
       if (options.failOnUnmatched) {
         problems.push(
-          assetError(
+          assetProblem(
             'ASSET_NOT_FOUND',
             message,
             'Check that the files are built before this step and that the path is relative to the working directory, or set fail_on_unmatched_assets: false.',
@@ -96,9 +116,12 @@ export async function discoverAssets(
     if (matches.length > 1 && (entry.name !== undefined || entry.directAssetPath !== undefined)) {
       const field = entry.name !== undefined ? 'name' : 'direct_asset_path'
       problems.push(
-        assetError(
+        assetProblem(
           'ASSET_INVALID',
-          `Pattern ${quote(entry.pattern)} sets ${field} but matches ${matches.length} files: ${listPaths(matches, cwd)}.`,
+          `Pattern ${quote(entry.pattern)} sets ${field} but matches ${matches.length} files: ${listPaths(
+            matches.map((m) => m.path),
+            cwd,
+          )}.`,
           `Narrow the pattern to one file, or drop ${field}.`,
         ),
       )
@@ -107,8 +130,8 @@ export async function discoverAssets(
 
     for (const match of matches) {
       claims.push({
-        path: match,
-        name: entry.name ?? path.basename(match),
+        ...match,
+        name: entry.name ?? path.basename(match.path),
         explicitName: entry.name !== undefined,
         linkType: entry.linkType ?? options.defaultLinkType ?? 'other',
         ...(entry.directAssetPath === undefined ? {} : { directAssetPath: entry.directAssetPath }),
@@ -119,7 +142,7 @@ export async function discoverAssets(
   const chosen = chooseClaims(claims)
   const files: LocalFile[] = []
   for (const claim of chosen) {
-    const file = await describeFile(claim, options, problems, warnings)
+    const file = await describeFile(claim, options, cwd, problems, warnings)
     if (file !== undefined) files.push(file)
   }
   reportDuplicates(files, cwd, options.rules?.linkPaths === true, problems)
@@ -138,38 +161,57 @@ function splitNegation(pattern: string): { negated: boolean; body: string } {
   return { negated, body }
 }
 
-async function globFiles(
+/** The regular files one pattern matches, sorted, each once; or why it cannot be searched. */
+async function findFiles(
+  display: string,
   include: string,
   exclusions: readonly string[],
-  cwd: string,
-): Promise<string[]> {
-  const lines = [
-    ...expandBraces(include).map((p) => rootPattern(p, cwd)),
-    ...exclusions.flatMap((p) => expandBraces(p).map((e) => `!${rootPattern(e, cwd)}`)),
-  ]
-  const globber = await glob.create(lines.join('\n'), {
-    matchDirectories: false,
-    followSymbolicLinks: true,
-    implicitDescendants: true,
-    omitBrokenSymbolicLinks: true,
-  })
-  return [...new Set(await globber.glob())].sort()
+  context: SearchContext,
+): Promise<{ files: FoundFile[]; problems: ReleaseError[]; warnings: string[] }> {
+  const alternatives: PatternShape[] = []
+  const excludes: string[] = []
+  try {
+    for (const pattern of expandBraces(include)) {
+      alternatives.push(await describePattern(rootPattern(pattern, context.cwd)))
+    }
+    for (const pattern of exclusions.flatMap((e) => expandBraces(e))) {
+      const rooted = rootPattern(pattern, context.cwd)
+      await checkExclusion(rooted)
+      excludes.push(rooted)
+    }
+  } catch (error) {
+    const problem = assetProblem(
+      'ASSET_INVALID',
+      `Pattern ${quote(display)} cannot be searched: ${messageOf(error)}`,
+      'Fix the pattern (see the @actions/glob pattern syntax).',
+      error,
+    )
+    return { files: [], problems: [problem], warnings: [] }
+  }
+  const found = await searchPattern(display, alternatives, excludes, context)
+  const unique = new Map(found.files.map((file) => [file.path, file]))
+  const files = [...unique.values()].sort((a, b) =>
+    a.path < b.path ? -1 : a.path > b.path ? 1 : 0,
+  )
+  return { files, problems: found.problems, warnings: found.warnings }
 }
 
 // @actions/glob resolves relative patterns against process.cwd(); assets are relative to the
 // workspace, so patterns are made absolute first (with the workspace path escaped, since a
 // directory name may contain glob characters).
 function rootPattern(pattern: string, cwd: string): string {
-  if (pattern === '~' || pattern.startsWith('~/')) return pattern
+  const expanded = expandHome(pattern)
+  if (expanded !== pattern) return expanded
   return path.isAbsolute(pattern) ? path.normalize(pattern) : path.join(escapeGlob(cwd), pattern)
 }
 
-function escapeGlob(literal: string): string {
-  return literal
-    .replace(/\\/g, '\\\\')
-    .replace(/(\[)(?=[^/]+\])/g, '[[]')
-    .replace(/\?/g, '[?]')
-    .replace(/\*/g, '[*]')
+/** The real path of a directory, or the path itself when it cannot be resolved. */
+async function realDirectory(directory: string): Promise<string> {
+  try {
+    return await realpath(directory)
+  } catch {
+    return directory
+  }
 }
 
 /** One upload per (file, name); an explicit name replaces the file's implicit basename upload. */
@@ -190,37 +232,40 @@ function chooseClaims(claims: readonly Claim[]): Claim[] {
 async function describeFile(
   claim: Claim,
   options: DiscoverOptions,
+  cwd: string,
   problems: ReleaseError[],
   warnings: string[],
 ): Promise<LocalFile | undefined> {
-  let size: number
+  let identity: FileIdentity
   try {
-    const stats = await stat(claim.path)
-    if (!stats.isFile()) return undefined
-    size = stats.size
+    const stats = await statOpenedFile(claim.realPath)
+    // The search saw a regular file; whatever took its place since is not one.
+    if (!stats.isFile()) {
+      problems.push(nonRegularFileProblem(showPath(claim.path, cwd), 'not a regular file'))
+      return undefined
+    }
+    identity = identityOf(stats)
   } catch (error) {
-    problems.push(
-      assetError(
-        'ASSET_NOT_FOUND',
-        `Cannot read ${claim.path}: ${messageOf(error)}`,
-        'Check the file exists and is readable.',
-        error,
-      ),
-    )
+    problems.push(unreadableProblem(showPath(claim.path, cwd), error))
     return undefined
   }
+  const { size } = identity
 
   // Name and size rules depend on the forge; without one the caller checks them itself.
   if (options.rules !== undefined) {
     const nameProblems = [...checkAssetName(claim.name), ...options.rules.checkName(claim.name)]
     for (const problem of nameProblems) {
       problems.push(
-        assetError('ASSET_INVALID', `${problem.message} (file ${claim.path})`, problem.hint ?? ''),
+        assetProblem(
+          'ASSET_INVALID',
+          `${problem.message} (file ${claim.path})`,
+          problem.hint ?? '',
+        ),
       )
     }
     const finding = options.rules.checkSize(claim.name, size)
     if (finding?.severity === 'error') {
-      problems.push(assetError('ASSET_TOO_LARGE', finding.message, finding.hint))
+      problems.push(assetProblem('ASSET_TOO_LARGE', finding.message, finding.hint))
     } else if (finding !== undefined) {
       warnings.push(`${finding.message} ${finding.hint}`)
     }
@@ -242,6 +287,7 @@ async function describeFile(
     path: claim.path,
     name: claim.name,
     size,
+    identity,
     linkType: claim.linkType,
     ...(directAssetPath === undefined ? {} : { directAssetPath }),
     contentType: detectContentType(claim.name),
@@ -258,7 +304,7 @@ function reportDuplicates(
   for (const [name, group] of byName) {
     if (group.length < 2) continue
     problems.push(
-      assetError(
+      assetProblem(
         'ASSET_INVALID',
         `Several files would be uploaded as ${quote(name)}: ${listPaths(
           group.map((f) => f.path),
@@ -277,7 +323,7 @@ function reportDuplicates(
   for (const [directPath, group] of byPath) {
     if (group.length < 2) continue
     problems.push(
-      assetError(
+      assetProblem(
         'ASSET_INVALID',
         `Several assets have direct_asset_path ${quote(directPath)}: ${group.map((f) => f.name).join(', ')}.`,
         'Give each asset its own direct_asset_path.',
@@ -295,21 +341,6 @@ function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, 
     else group.push(item)
   }
   return groups
-}
-
-function assetError(
-  code: 'ASSET_INVALID' | 'ASSET_NOT_FOUND' | 'ASSET_TOO_LARGE',
-  message: string,
-  hint: string,
-  cause?: unknown,
-): ReleaseError {
-  return new ReleaseError({
-    code,
-    input: 'assets',
-    message,
-    hint,
-    ...(cause === undefined ? {} : { cause }),
-  })
 }
 
 function listPaths(paths: readonly string[], cwd: string): string {

@@ -1,5 +1,7 @@
 import { createHash, type Hash } from 'node:crypto'
+import type { Stats } from 'node:fs'
 
+import { checkObserved, observe, type FileIdentity } from './file-identity.js'
 import { hashFile } from './hash-file.js'
 import type { FileReadObserver, ReadTap } from './read-tap.js'
 
@@ -11,6 +13,9 @@ import type { FileReadObserver, ReadTap } from './read-tap.js'
  * the files before the first request made a first publish take about twice the raw transfer in
  * `npm run bench`). Only an attempt that read every byte counts; when none did (the upload
  * failed early and the outcome must be read back), the file is hashed on its own.
+ *
+ * Every read, by an upload attempt or by the hashing, checks that the file is still the one
+ * discovery found (`identity`), so a file swapped or rewritten mid-run is never published.
  */
 export class FileDigest implements FileReadObserver {
   private sha256: string | undefined
@@ -20,8 +25,13 @@ export class FileDigest implements FileReadObserver {
     readonly path: string,
     readonly size: number,
     known?: string,
+    private readonly identity?: FileIdentity,
   ) {
     this.sha256 = known
+  }
+
+  checkOpened(stats: Stats): void {
+    if (this.identity !== undefined) checkObserved(this.path, this.identity, observe(stats))
   }
 
   /** Lower-case hex, once known. */
@@ -49,7 +59,7 @@ export class FileDigest implements FileReadObserver {
   /** The sha256, hashing the file now when no upload has read it whole. */
   value(): Promise<string> {
     if (this.sha256 !== undefined) return Promise.resolve(this.sha256)
-    this.hashing ??= hashFile(this.path).then(
+    this.hashing ??= hashFile(this.path, this.identity).then(
       (sha256) => (this.sha256 ??= sha256),
       (error: unknown) => {
         this.hashing = undefined

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto'
-import { open } from 'node:fs/promises'
+
+import { checkIdentity, openPlannedFile, type FileIdentity } from './file-identity.js'
 import type { LocalFile } from './local-file.js'
 
 // Large reads keep syscall overhead low on multi-GB assets while memory stays flat.
@@ -25,13 +26,22 @@ const newReadBuffers = (): ReadBuffers => ({
  * of them to find, which `npm run bench` measured as about a third of the hashing time and a
  * 30 MiB RSS spike when they were finally collected.)
  */
-export function hashFile(path: string): Promise<string> {
-  return hashWith(path, newReadBuffers())
+export function hashFile(path: string, identity?: FileIdentity): Promise<string> {
+  return hashWith(path, identity, newReadBuffers())
 }
 
-async function hashWith(path: string, buffers: ReadBuffers): Promise<string> {
+/**
+ * With an identity, the file must still be the one planned when it is opened, and again once it
+ * has been read, so that a file rewritten in place while it is read is not given a sha256 of
+ * bytes from two versions.
+ */
+async function hashWith(
+  path: string,
+  identity: FileIdentity | undefined,
+  buffers: ReadBuffers,
+): Promise<string> {
   const hash = createHash('sha256')
-  const handle = await open(path, 'r')
+  const handle = await openPlannedFile(path, identity)
   let pending: Promise<{ bytesRead: number }> | undefined
   try {
     let position = 0
@@ -47,6 +57,7 @@ async function hashWith(path: string, buffers: ReadBuffers): Promise<string> {
       pending = handle.read(buffers.reading, 0, CHUNK_BYTES, position)
       hash.update(full.subarray(0, bytesRead))
     }
+    if (identity !== undefined) await checkIdentity(handle, path, identity)
   } finally {
     // A read still in flight (only after a failure) must settle before its handle closes.
     await pending?.catch(() => undefined)
@@ -73,7 +84,7 @@ export async function hashFiles<T extends LocalFile>(
       const index = next++
       const file = files[index]
       if (file === undefined) continue
-      results[index] = { ...file, sha256: await hashWith(file.path, buffers) }
+      results[index] = { ...file, sha256: await hashWith(file.path, file.identity, buffers) }
     }
   }
   await Promise.all(Array.from({ length: Math.min(concurrency, files.length) }, work))

@@ -1,6 +1,13 @@
 import { availableParallelism } from 'node:os'
 import { Worker } from 'node:worker_threads'
 
+import {
+  describeChange,
+  fileChangedError,
+  READ_FLAGS,
+  type FileIdentity,
+  type ObservedFile,
+} from './file-identity.js'
 import { hashFiles } from './hash-file.js'
 import type { LocalFile } from './local-file.js'
 
@@ -12,17 +19,30 @@ const MAIN_THREAD_CONCURRENCY = 4
 
 /**
  * The worker, as source: the bundle is one file, so the worker cannot be a module of its own.
- * It reads with one reused 1 MiB buffer and answers `{ id, sha256 }` or `{ id, error, code }`.
+ * It reads with one reused 1 MiB buffer and answers `{ id, sha256 }`, `{ id, error, code }`, or
+ * `{ id, changed }` with what the handle showed when the file is not the one planned (checked
+ * on opening and again after reading, as hash-file.ts does; the message is made here).
  */
 const WORKER_SOURCE = `
 const { parentPort } = require('node:worker_threads')
 const { createHash } = require('node:crypto')
-const { openSync, readSync, closeSync } = require('node:fs')
+const { openSync, readSync, closeSync, fstatSync } = require('node:fs')
 const buffer = Buffer.allocUnsafe(1024 * 1024)
-parentPort.on('message', ({ id, path }) => {
+const observe = (fd) => {
+  const s = fstatSync(fd)
+  return { dev: s.dev, ino: s.ino, size: s.size, mtimeMs: s.mtimeMs, regular: s.isFile() }
+}
+const differs = (seen, expected) =>
+  !seen.regular || seen.dev !== expected.dev || seen.ino !== expected.ino ||
+  seen.size !== expected.size || seen.mtimeMs !== expected.mtimeMs
+parentPort.on('message', ({ id, path, flags, identity }) => {
   let fd
   try {
-    fd = openSync(path, 'r')
+    fd = openSync(path, flags)
+    if (identity) {
+      const seen = observe(fd)
+      if (differs(seen, identity)) return parentPort.postMessage({ id, changed: seen })
+    }
     const hash = createHash('sha256')
     let position = 0
     for (;;) {
@@ -30,6 +50,10 @@ parentPort.on('message', ({ id, path }) => {
       if (bytesRead === 0) break
       position += bytesRead
       hash.update(buffer.subarray(0, bytesRead))
+    }
+    if (identity) {
+      const seen = observe(fd)
+      if (differs(seen, identity)) return parentPort.postMessage({ id, changed: seen })
     }
     parentPort.postMessage({ id, sha256: hash.digest('hex') })
   } catch (error) {
@@ -42,6 +66,7 @@ parentPort.on('message', ({ id, path }) => {
 
 type WorkerAnswer =
   | { readonly id: number; readonly sha256: string }
+  | { readonly id: number; readonly changed: ObservedFile }
   | { readonly id: number; readonly error: string; readonly code?: string }
 
 /**
@@ -70,7 +95,7 @@ export async function hashFilesOnAllCores<T extends LocalFile>(
       pool.map(async (worker) => {
         while (next < order.length) {
           const index = order[next++]!
-          shas[index] = await hashOn(worker, index, files[index]!.path)
+          shas[index] = await hashOn(worker, index, files[index]!)
         }
       }),
     )
@@ -80,17 +105,25 @@ export async function hashFilesOnAllCores<T extends LocalFile>(
   return files.map((file, index) => ({ ...file, sha256: shas[index]! }))
 }
 
-function hashOn(worker: Worker, id: number, path: string): Promise<string> {
+function hashOn(
+  worker: Worker,
+  id: number,
+  file: { readonly path: string; readonly identity?: FileIdentity },
+): Promise<string> {
+  const { path, identity } = file
   return new Promise((resolve, reject) => {
     const onMessage = (answer: WorkerAnswer): void => {
       if (answer.id !== id) return
       worker.off('message', onMessage)
       worker.off('error', reject)
       if ('sha256' in answer) resolve(answer.sha256)
-      else reject(Object.assign(new Error(answer.error), { code: answer.code, path }))
+      else if ('changed' in answer) {
+        const change = identity === undefined ? undefined : describeChange(identity, answer.changed)
+        reject(fileChangedError(path, change ?? 'it changed while it was read'))
+      } else reject(Object.assign(new Error(answer.error), { code: answer.code, path }))
     }
     worker.on('message', onMessage)
     worker.once('error', reject)
-    worker.postMessage({ id, path })
+    worker.postMessage({ id, path, flags: READ_FLAGS, identity })
   })
 }

@@ -1,5 +1,12 @@
-import { INPUTS, type InputSpec } from '../settings/inputs.js'
-import { REPEATABLE_KINDS } from './parse-arguments.js'
+import {
+  ALIASES,
+  INPUTS,
+  TOOLS,
+  type AliasSpec,
+  type InputSpec,
+  type Tool,
+} from '../settings/inputs.js'
+import { isFlagLike, REPEATABLE_KINDS } from './parse-arguments.js'
 import { wrapText } from './wrap-text.js'
 
 export interface HelpOptions {
@@ -23,7 +30,7 @@ export function renderHelp(options: HelpOptions): string {
 
   const lines = [
     ...paragraph(
-      `forge-release ${options.version}: publish a release with assets, SHA256SUMS and evidence to GitLab, Tencent Gongfeng or GitHub.`,
+      `forge-release ${options.version}: publish a release with assets, SHA256SUMS and evidence to GitLab, Tencent Gongfeng, GitHub, Forgejo or Gitea.`,
     ),
     '',
     'Usage:',
@@ -35,7 +42,7 @@ export function renderHelp(options: HelpOptions): string {
     ),
     '',
     ...paragraph(
-      `Every input is a flag named exactly as the input (--tag_name, also spelled --tag-name). Inputs also come from the environment as INPUT_<NAME> or FORGE_RELEASE_<NAME>; flags win. A boolean flag alone means true (--dry_run); say false with --dry_run=false. ${joinWords(repeatable)} may be given more than once. An empty value counts as not given.`,
+      `Every input is a flag named exactly as the input (--tag_name, also spelled --tag-name). Inputs also come from the environment as INPUT_<NAME> or FORGE_RELEASE_<NAME>; flags win. A boolean flag alone means true (--dry_run); say false with --dry_run=false. ${joinWords(repeatable)} may be given more than once. An empty value counts as not given. The names other release tools use for an input work too ("Also as" below); each is read as the input and said so.`,
     ),
     '',
     'Inputs:',
@@ -51,11 +58,16 @@ export function renderHelp(options: HelpOptions): string {
       `Platforms: ${input.platforms === undefined ? 'all' : input.platforms.join(', ')}.`,
     ]
     lines.push(...paragraph(facts.join(' '), '      '))
+    const aliases = aliasText(input.name)
+    if (aliases !== '') lines.push(...paragraph(`Also as ${aliases}.`, '      '))
   }
   lines.push(
     '',
     'Flags:',
-    ...term('--json', 'Print the result as JSON on stdout (logs go to stderr).'),
+    ...term(
+      '--json',
+      'Print the result as JSON on stdout (logs go to stderr): created is true or false, release_id a number, assets an array, and an output without a value is null.',
+    ),
     ...term('--version', 'Print the version.'),
     ...term('-h, --help', 'Print this help.'),
     '',
@@ -83,8 +95,25 @@ export function renderHelp(options: HelpOptions): string {
   return lines.join('\n')
 }
 
+/**
+ * The input's aliases by tool: `--files (softprops/action-gh-release); --artifacts, --artifact
+ * (ncipollo/release-action)`. Command-line tools' flags are shown with their hyphens.
+ */
+function aliasText(input: string): string {
+  const groups = new Map<string, string[]>()
+  for (const alias of (ALIASES as readonly AliasSpec[]).filter((a) => a.input === input)) {
+    const cli = alias.tools.every((tool: Tool) => TOOLS[tool].kind === 'cli')
+    const titles = alias.tools.map((tool) => TOOLS[tool].title).join(', ')
+    const flags = groups.get(titles) ?? []
+    flags.push(`--${cli ? alias.name.replace(/_/g, '-') : alias.name}`)
+    groups.set(titles, flags)
+  }
+  return [...groups].map(([titles, flags]) => `${flags.join(', ')} (${titles})`).join('; ')
+}
+
 function placeholder(input: InputSpec): string {
   if (input.kind === 'boolean') return '[=true|false]'
+  if (isFlagLike(input)) return `[=${(input.values ?? []).join('|')}]`
   if (input.values !== undefined) return `<${input.values.join('|')}>`
   if (input.kind === 'integer') return '<number>'
   if (input.kind === 'secret') return '<token>'

@@ -1,22 +1,75 @@
 import { InputErrors, ReleaseError } from '../errors.js'
+import type { Step } from '../plan/steps.js'
 import type { OutputValues } from '../runtime/runtime.js'
 import { redact } from '../secrets.js'
+import { OUTPUTS, type OutputSpec } from '../settings/inputs.js'
+
+const OUTPUT_TYPES: ReadonlyMap<string, OutputSpec['type']> = new Map(
+  (OUTPUTS as readonly OutputSpec[]).map((output) => [output.name, output.type]),
+)
 
 /**
  * `--json` results: one JSON document on stdout per run, whatever happened, so a script can
- * always parse stdout. Outputs keep their names; `assets` is the array itself, not its text.
+ * always parse stdout. Outputs keep their names and get their types back from the output
+ * table (`created` a boolean, `release_id` a number, `assets` the array itself); an output
+ * without a value is null. Runtimes hand outputs over as text because step outputs and the
+ * dotenv report carry only text.
  */
 export function renderJsonResult(outputs: OutputValues): string {
   const result: Record<string, unknown> = {}
-  for (const [name, value] of Object.entries(outputs)) {
-    result[name] = name === 'assets' ? parseJson(value) : value
-  }
+  for (const [name, value] of Object.entries(outputs)) result[name] = typed(name, value)
   return render(result)
 }
 
-/** A dry run changes nothing and has no outputs; it reports the requests it would make. */
-export function renderJsonDryRun(requests: readonly string[]): string {
-  return render({ dry_run: true, requests })
+function typed(name: string, value: string): unknown {
+  if (value === '') return null
+  switch (OUTPUT_TYPES.get(name)) {
+    case 'boolean':
+      return value === 'true' ? true : value === 'false' ? false : value
+    case 'number':
+      return /^\d{1,15}$/.test(value) ? Number(value) : value
+    case 'json':
+      return parseJson(value)
+    default:
+      return value
+  }
+}
+
+/**
+ * A dry run changes nothing and has no outputs; it reports the step list the executor would
+ * run, as data, and the requests those steps make.
+ */
+export function renderJsonDryRun(requests: readonly string[], steps: readonly Step[]): string {
+  return render({ dry_run: true, steps: steps.map(describeStep), requests })
+}
+
+/** A step as plain data: what it writes, and how its outcome is settled when in doubt. */
+function describeStep(step: Step): Record<string, unknown> {
+  const base = { kind: step.kind, recovery: step.recovery }
+  switch (step.kind) {
+    case 'create-release':
+      return { ...base, tag_name: step.tagName, draft: step.draft, with_links: step.withLinks }
+    case 'update-release':
+      return { ...base, tag_name: step.tagName, changed: step.changed }
+    case 'upload':
+      return {
+        ...base,
+        name: step.file.name,
+        path: step.file.path,
+        size: step.file.size,
+        ...(step.replacing === undefined ? {} : { replaces: step.replacing.name }),
+      }
+    case 'link':
+      return {
+        ...base,
+        name: step.link.name,
+        ...(step.link.url === undefined ? {} : { url: step.link.url }),
+      }
+    case 'publish':
+      return { ...base, tag_name: step.tagName }
+    default:
+      return base
+  }
 }
 
 export function renderJsonError(error: unknown): string {

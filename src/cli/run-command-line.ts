@@ -58,7 +58,7 @@ export async function runCommandLine(io: CommandLineIo): Promise<number> {
       io.stdout(
         result.plannedRequests === undefined
           ? renderJsonResult(result.outputs)
-          : renderJsonDryRun(result.plannedRequests),
+          : renderJsonDryRun(result.plannedRequests, result.plannedSteps ?? []),
       )
     }
     return EXIT_SUCCESS

@@ -6,7 +6,7 @@ import { createRelease, publishRelease, updateRelease } from './release-steps.js
 import { recordAttestation } from './record-attestations.js'
 import type { RunContext, RunState } from './run-context.js'
 import { collectServerEvidence } from './server-evidence.js'
-import { uploadPlannedFile } from './upload-files.js'
+import { labelAsset, uploadPlannedFile } from './upload-files.js'
 import { verifyPublished } from './verify-assets.js'
 
 /** Steps of these kinds are independent of each other and run side by side, bounded. */
@@ -47,6 +47,8 @@ async function runStep(step: Step, context: RunContext, state: RunState): Promis
       return uploadPlannedFile(context, state, step.file, step.replacing)
     case 'link':
       return ensureLink(context, state, step.link)
+    case 'label':
+      return labelAsset(context, state, step.asset, step.label)
     case 'write-checksums':
     case 'write-evidence':
     case 'write-provenance':
@@ -100,6 +102,7 @@ function groupKey(step: Step | undefined): string {
       return 'evidence'
     case 'update-release':
     case 'link':
+    case 'label':
       return 'release'
     default:
       return step?.kind ?? ''

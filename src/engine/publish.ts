@@ -2,6 +2,7 @@ import type { LocalFile } from '../assets/local-file.js'
 import {
   hasAttestations,
   hasDrafts,
+  hasLabels,
   hasLinks,
   hasServerEvidence,
   type Forge,
@@ -9,6 +10,7 @@ import {
   type RemoteRelease,
 } from '../forges/forge.js'
 import type { Logger } from '../log.js'
+import type { VerifyMode } from '../plan/domain.js'
 import type { PlannedFile, ReleasePlan } from '../plan/release-plan.js'
 import { isWrite, planSteps, type ForgeShape, type Step } from '../plan/steps.js'
 import type { CiContext } from '../settings/settings.js'
@@ -26,7 +28,7 @@ export interface PublishOptions {
   readonly waits: RecoveryWaits
   readonly checksums: boolean
   readonly evidence: boolean
-  readonly verify: boolean
+  readonly verify: VerifyMode
   /** The user asked for a draft: it stays unpublished. */
   readonly draft: boolean
   readonly dryRun: boolean
@@ -48,7 +50,12 @@ export interface PublishedBundle {
 }
 
 export interface PublishedAsset {
+  /** As the forge stores it. */
   readonly name: string
+  /** As it was given (differs where the forge renamed special characters). */
+  readonly originalName: string
+  /** The name GitHub shows for it; null where the forge has no labels or none is set. */
+  readonly label: string | null
   readonly url: string
   readonly directAssetUrl: string
   readonly linkType: string
@@ -81,7 +88,7 @@ export async function publish(options: PublishOptions): Promise<PublishOutcome> 
   const { forge, plan, log } = options
   const { tagName } = plan.fields
   const reading = await log.group(`Ensuring release ${tagName}`, () =>
-    readForge(forge, plan, options.waits, log),
+    readForge(forge, plan, options.waits, log, options.verify),
   )
   const { existing, decision } = reading
   if (decision.release.kind === 'skip' && existing !== undefined) {
@@ -103,7 +110,7 @@ export async function publish(options: PublishOptions): Promise<PublishOutcome> 
     {
       checksums: options.checksums,
       evidence: options.evidence,
-      verify: options.verify,
+      verify: options.verify !== 'off',
       sign: options.signer !== undefined,
       keepDraft: options.draft,
       createFirst: reading.createFirst,
@@ -124,6 +131,7 @@ export async function publish(options: PublishOptions): Promise<PublishOutcome> 
     now: options.now,
     checksums: options.checksums,
     evidence: options.evidence,
+    verify: options.verify,
     ...(options.signer === undefined ? {} : { signer: options.signer }),
   }
   const state: RunState = {
@@ -132,6 +140,7 @@ export async function publish(options: PublishOptions): Promise<PublishOutcome> 
     existedBefore: existing !== undefined,
     stored: new Map(),
     uploadedShas: new Map(),
+    foreign: new Set(),
     writes: 0,
     bundles: new Map(),
   }
@@ -172,6 +181,7 @@ export function shapeOf(forge: Forge): ForgeShape {
     drafts: hasDrafts(forge),
     serverEvidence: hasServerEvidence(forge),
     attestations: hasAttestations(forge),
+    labels: hasLabels(forge),
   }
 }
 
@@ -212,6 +222,8 @@ function publishedFrom(
       const local = planned.get(a.name)
       return {
         name: a.name,
+        originalName: local?.originalName ?? a.label ?? a.name,
+        label: a.label ?? null,
         url: a.url,
         directAssetUrl: a.directAssetUrl ?? a.url,
         linkType: a.link?.linkType ?? local?.linkType ?? 'other',

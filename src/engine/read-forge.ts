@@ -3,8 +3,9 @@ import { ReleaseError } from '../errors.js'
 import type { Forge, RemoteAsset, RemoteRelease } from '../forges/forge.js'
 import type { Logger } from '../log.js'
 import { filesToHashFirst, reconcile, type Reconciliation } from '../plan/reconcile.js'
+import type { VerifyMode } from '../plan/domain.js'
 import type { ReleasePlan } from '../plan/release-plan.js'
-import { addShasFromChecksums } from './read-remote.js'
+import { addShasFromChecksums, addShasFromDownloads } from './read-remote.js'
 import type { RecoveryWaits } from './recovery-waits.js'
 import { withHashes } from './upload-files.js'
 
@@ -25,6 +26,7 @@ export async function readForge(
   plan: ReleasePlan<LocalFile>,
   waits: RecoveryWaits,
   log: Logger,
+  verify: VerifyMode = 'standard',
 ): Promise<ForgeReading> {
   const { tagName } = plan.fields
   await forge.connect()
@@ -47,7 +49,18 @@ export async function readForge(
     if (existing.commitSha !== undefined) warnOnOtherCommit(plan, existing.commitSha, log)
     log.info(`Release ${tagName} exists (${existing.webUrl})`)
   }
-  const remote = await addShasFromChecksums(forge, await forge.listAssets(existing, tagName), waits)
+  let listed = await forge.listAssets(existing, tagName)
+  if (verify === 'full') {
+    // Same-name files the server reports no sha256 of are hashed from their bytes, so that a
+    // re-run after a failed full verify replaces what SHA256SUMS would call unchanged.
+    listed = await addShasFromDownloads(
+      forge,
+      listed,
+      new Set(plan.files.map((f) => f.name)),
+      waits,
+    )
+  }
+  const remote = await addShasFromChecksums(forge, listed, waits)
   // Only files the forge may already hold need their hash to be decided on; the others are
   // hashed from the bytes their upload reads.
   const hashedFirst = new Map(

@@ -3,7 +3,7 @@ import type { Readable } from 'node:stream'
 
 import { parseSha256Sums } from '../assets/sha256sums.js'
 import { ReleaseError } from '../errors.js'
-import type { Forge, RemoteAsset } from '../forges/forge.js'
+import type { Forge, RemoteAsset, RemoteRelease } from '../forges/forge.js'
 import { CHECKSUMS_NAME } from '../plan/derived-names.js'
 import type { RecoveryWaits } from './recovery-waits.js'
 
@@ -20,9 +20,10 @@ export async function openRemoteAsset(
   forge: Forge,
   asset: RemoteAsset,
   waits: RecoveryWaits,
+  release?: RemoteRelease,
 ): Promise<Readable> {
   for (let read = 0; ; read++) {
-    const body = await forge.openAsset(asset)
+    const body = await forge.openAsset(asset, release)
     if (body !== undefined) return body
     if (read + 1 >= VANISHED_READS) {
       throw new ReleaseError({
@@ -54,12 +55,14 @@ export async function readRemoteText(
   return Buffer.concat(chunks).toString('utf8')
 }
 
+/** The asset's sha256 and size, streamed through its download path (with `release`, the release's). */
 export async function hashRemoteAsset(
   forge: Forge,
   asset: RemoteAsset,
   waits: RecoveryWaits,
+  release?: RemoteRelease,
 ): Promise<{ sha256: string; size: number }> {
-  const stream = await openRemoteAsset(forge, asset, waits)
+  const stream = await openRemoteAsset(forge, asset, waits, release)
   const hash = createHash('sha256')
   let size = 0
   for await (const chunk of stream as AsyncIterable<Buffer>) {
@@ -88,4 +91,26 @@ export async function addShasFromChecksums(
     const sha256 = a.sha256 ?? sums.get(a.name)
     return sha256 === undefined ? a : { ...a, sha256 }
   })
+}
+
+/**
+ * Sets the sha256 of the stored files named in `names` that the server reports no sha256 of, by
+ * downloading and hashing them (`verify: full`: bytes are the only proof, SHA256SUMS is not).
+ */
+export async function addShasFromDownloads(
+  forge: Forge,
+  assets: readonly RemoteAsset[],
+  names: ReadonlySet<string>,
+  waits: RecoveryWaits,
+): Promise<RemoteAsset[]> {
+  const result: RemoteAsset[] = []
+  for (const asset of assets) {
+    if (!asset.stored || asset.serverSha256 !== undefined || !names.has(asset.name)) {
+      result.push(asset)
+      continue
+    }
+    const measured = await hashRemoteAsset(forge, asset, waits)
+    result.push({ ...asset, sha256: measured.sha256, size: measured.size })
+  }
+  return result
 }

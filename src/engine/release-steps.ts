@@ -1,3 +1,4 @@
+import { plural } from '../plural.js'
 import { hasDrafts, hasLinks, type RemoteRelease } from '../forges/forge.js'
 import { changedFields } from '../plan/reconcile.js'
 import { confirmWrite } from './confirm-write.js'
@@ -106,8 +107,4 @@ async function carriesLinks(
     linksOf(await context.forge.listAssets(release, release.tagName)).map((l) => l.name),
   )
   return names.every((name) => linked.has(name))
-}
-
-export function plural(count: number, noun: string): string {
-  return `${count} ${noun}${count === 1 ? '' : 's'}`
 }

@@ -2,6 +2,7 @@ import type { LocalFile } from '../assets/local-file.js'
 import { ReleaseError } from '../errors.js'
 import type { Forge, RemoteAsset, RemoteRelease } from '../forges/forge.js'
 import type { Logger } from '../log.js'
+import type { VerifyMode } from '../plan/domain.js'
 import type { ReleasePlan } from '../plan/release-plan.js'
 import type { ReleaseFields } from '../plan/remote.js'
 import type { CiContext } from '../settings/settings.js'
@@ -24,6 +25,7 @@ export interface RunContext {
   readonly now: () => Date
   readonly checksums: boolean
   readonly evidence: boolean
+  readonly verify: VerifyMode
   /** Signs the statements; absent when the run does not sign. */
   readonly signer?: StatementSigner
 }
@@ -50,6 +52,11 @@ export interface RunState {
   readonly stored: Map<string, RemoteAsset>
   /** The sha256 of every uploaded file, learnt from the bytes its upload read. */
   readonly uploadedShas: Map<string, string>
+  /**
+   * Planned files whose stored version is knowingly another than the local file: kept under
+   * if_asset_exists: skip, or another job's version that won the name.
+   */
+  readonly foreign: Set<string>
   /** Writes this run made; a run that made none published nothing and verifies nothing. */
   writes: number
   /** Every file of the release as the derived files describe it (SHA256SUMS, evidence). */

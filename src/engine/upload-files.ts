@@ -3,11 +3,16 @@ import { FileDigest } from '../assets/file-digest.js'
 import { hashFilesOnAllCores } from '../assets/hash-pool.js'
 import type { LocalFile } from '../assets/local-file.js'
 import { ReleaseError } from '../errors.js'
-import type { RemoteAsset, RemoteRelease, UploadFile } from '../forges/forge.js'
+import {
+  hasLabels,
+  type RemoteAsset,
+  type RemoteRelease,
+  type UploadFile,
+} from '../forges/forge.js'
 import type { PlannedFile } from '../plan/release-plan.js'
 import { confirmWrite, type ConfirmedWrite } from './confirm-write.js'
 import { createProgressReporter } from './progress.js'
-import type { RunContext, RunState } from './run-context.js'
+import { requireRelease, type RunContext, type RunState } from './run-context.js'
 
 export function toUploadFile(file: LocalFile): UploadFile {
   return {
@@ -15,7 +20,8 @@ export function toUploadFile(file: LocalFile): UploadFile {
     path: file.path,
     size: file.size,
     contentType: file.contentType,
-    digest: new FileDigest(file.path, file.size, file.sha256),
+    digest: new FileDigest(file.path, file.size, file.sha256, file.identity),
+    ...(file.originalName === undefined ? {} : { originalName: file.originalName }),
   }
 }
 
@@ -59,11 +65,36 @@ export async function uploadPlannedFile(
   state.writes++
   if (result.how === 'other') {
     log.warn(`Another job stored a different ${file.name} at the same moment; keeping that one`)
+    state.foreign.add(file.name)
     return
   }
   const sha256 = await upload.digest.value()
   state.uploadedShas.set(file.name, sha256)
   log.info(`Uploaded ${file.name}  sha256:${sha256}`)
+}
+
+/**
+ * The label step: a kept file the forge renamed gets the name it was given as its label. A forge
+ * that refuses (a published immutable release) leaves it as it is, with a warning.
+ */
+export async function labelAsset(
+  context: RunContext,
+  state: RunState,
+  asset: RemoteAsset,
+  label: string,
+): Promise<void> {
+  const { forge, log } = context
+  if (!hasLabels(forge)) return
+  const release = requireRelease(state, `label ${asset.name}`)
+  try {
+    const labelled = await forge.labelAsset(release, asset, label)
+    state.stored.set(asset.name, labelled)
+    state.writes++
+    log.info(`Labelled ${asset.name} with the name it was given: ${label}`)
+  } catch (error) {
+    if (!(error instanceof ReleaseError) || error.code !== 'FORBIDDEN') throw error
+    log.warn(`Left ${asset.name} without the label ${label}: ${error.message}`)
+  }
 }
 
 /** Records the files the forge already holds, for links, outputs and the derived files. */
@@ -79,6 +110,7 @@ export function keepStoredFiles(
       context.log.warn(
         `Keeping the existing ${decision.file.name}, which differs from the local file (if_asset_exists: skip)`,
       )
+      state.foreign.add(decision.file.name)
     }
     state.stored.set(decision.file.name, decision.existing)
   }

@@ -2,25 +2,35 @@ import { ReleaseError } from '../errors.js'
 import type { Forge, RemoteAsset, RemoteRelease } from '../forges/forge.js'
 import type { Logger } from '../log.js'
 import { DERIVED_NAMES } from '../plan/derived-names.js'
+import type { VerifyMode } from '../plan/domain.js'
 import { mapLimit } from './map-limit.js'
+import { hashRemoteAsset } from './read-remote.js'
+import type { RecoveryWaits } from './recovery-waits.js'
 import { requireRelease, type RunContext, type RunState } from './run-context.js'
+import { plural } from '../plural.js'
 
 /**
- * Checks in flight at once. Each is a HEAD or two (the download path and its redirect) with no
- * body, so the wait is round trips: 200 assets over a 100 ms link take 10 s four at a time.
- * Eight matches the transport's smallest connection pool.
+ * Checks in flight at once. Where the server reports no digest each check is one ranged GET (and
+ * the redirect it follows) of one byte, so the wait is round trips: 200 assets over a 100 ms link
+ * take 5 s eight at a time. Eight matches the transport's smallest connection pool.
  */
 const VERIFY_PARALLELISM = 8
 
 export interface ExpectedAsset {
+  /** The asset as this run stored or found it. */
   readonly asset: RemoteAsset
+  /** What the file has: the size and, where known, the sha256 of the local bytes. */
   readonly size: number
+  readonly sha256: string | undefined
   /**
    * For files other jobs may rewrite (SHA256SUMS, the evidence): whether the release holds
    * another version of it by now. A failed check of a file replaced since is not this run's.
    */
   readonly replacedSince?: () => Promise<boolean>
 }
+
+/** How one asset was checked, for the summary line. */
+type Check = 'digest' | 'size' | 'download'
 
 /**
  * The verify step. A run that wrote nothing published nothing: its files were verified by the
@@ -35,46 +45,77 @@ export async function verifyPublished(context: RunContext, state: RunState): Pro
     return
   }
   const release = requireRelease(state, 'verify the assets')
-  const sizes = new Map(context.plan.files.map((f) => [f.name, f.size]))
+  const planned = new Map(context.plan.files.map((f) => [f.name, f]))
   const everyAsset = state.everyAsset ?? [...state.stored.values()]
-  const expected = everyAsset
-    .filter((a) => sizes.has(a.name) || DERIVED_NAMES.includes(a.name))
-    .map((asset): ExpectedAsset => {
-      const size = sizes.get(asset.name) ?? asset.size ?? 0
-      if (!DERIVED_NAMES.includes(asset.name)) return { asset, size }
-      // In a build matrix another job may rewrite SHA256SUMS and the evidence after this one
-      // wrote them; a failed check of a file replaced since is that job's to make.
-      const replacedSince = async (): Promise<boolean> => {
-        const now = (await forge.listAssets(release, release.tagName)).find(
-          (a) => a.name === asset.name && a.stored,
-        )
-        if (now === undefined) return true
-        // A new version has a new id where the forge has ids; elsewhere only its size tells.
-        return asset.handle === undefined
-          ? now.size !== size
-          : JSON.stringify(now.handle) !== JSON.stringify(asset.handle)
+  const expected = everyAsset.flatMap((asset): ExpectedAsset[] => {
+    const local = planned.get(asset.name)
+    if (local !== undefined) {
+      if (state.foreign.has(asset.name)) {
+        // Kept on purpose though it differs from the local file (if_asset_exists: skip, or
+        // another job's version of the name): what it should hold is what the forge said.
+        log.debug(`${asset.name} is another version than the local file; checked as listed`)
+        if (asset.size === undefined) return []
+        return [{ asset, size: asset.size, sha256: asset.sha256 }]
       }
-      return { asset, size, replacedSince }
-    })
-  await verifyAssets(forge, release, expected, log)
+      const sha256 = local.sha256 ?? state.uploadedShas.get(asset.name)
+      return [{ asset, size: local.size, sha256 }]
+    }
+    if (!DERIVED_NAMES.includes(asset.name)) return []
+    // In a build matrix another job may rewrite SHA256SUMS and the evidence after this one
+    // wrote them; a failed check of a file replaced since is that job's to make.
+    const size = asset.size ?? 0
+    const replacedSince = async (): Promise<boolean> => {
+      const now = (await forge.listAssets(release, release.tagName)).find(
+        (a) => a.name === asset.name && a.stored,
+      )
+      if (now === undefined) return true
+      // A new version has a new id where the forge has ids; elsewhere only its size tells.
+      return asset.handle === undefined
+        ? now.size !== size
+        : JSON.stringify(now.handle) !== JSON.stringify(asset.handle)
+    }
+    return [{ asset, size, sha256: asset.sha256, replacedSince }]
+  })
+  await verifyAssets(forge, release, expected, context.verify, log, context.waits)
 }
 
 /**
- * Fetches every published file through the forge's download path and compares its size with
- * the local file, so a release never ends with a dead or truncated link unnoticed.
+ * Checks every published file against the local one. The release is read afresh, and each file
+ * is checked by the cheapest means that proves its content:
+ *
+ * - where the server reports the sha256 of the bytes it holds (GitHub's `digest`, GitLab's
+ *   `file_sha256`), that is compared with the local sha256: no download, no HEAD;
+ * - elsewhere the size it serves through its download path, read with a documented request
+ *   (a one-byte ranged GET) — the link, its redirects and the file's length are all checked;
+ * - with `verify: full` every file is downloaded through its download path and hashed.
+ *
+ * A mismatch names the asset; a re-run repairs it, because the engine replaces a stored file
+ * whose sha256 differs from the local one.
  */
 export async function verifyAssets(
   forge: Forge,
   release: RemoteRelease,
   expected: readonly ExpectedAsset[],
+  mode: VerifyMode,
   log: Logger,
+  waits: RecoveryWaits,
 ): Promise<void> {
+  if (mode === 'off' || expected.length === 0) return
+  const current = await forge.listAssets(release, release.tagName)
   const failures: string[] = []
-  await mapLimit(expected, VERIFY_PARALLELISM, async ({ asset, size, replacedSince }) => {
+  const checks = new Map<Check, number>()
+  await mapLimit(expected, VERIFY_PARALLELISM, async (wanted) => {
+    const { asset, replacedSince } = wanted
     let failure: string | undefined
     try {
-      const served = await forge.fetchAssetSize(release, asset)
-      if (served !== size) failure = `the forge serves ${served} bytes, the file has ${size}`
+      const found = current.find((a) => a.name === asset.name && a.stored)
+      if (found === undefined) {
+        failure = 'the release no longer holds it'
+      } else {
+        const result = await checkOne(forge, release, found, wanted, mode, waits)
+        checks.set(result.check, (checks.get(result.check) ?? 0) + 1)
+        failure = result.failure
+      }
     } catch (error) {
       failure = error instanceof Error ? error.message : String(error)
     }
@@ -90,11 +131,64 @@ export async function verifyAssets(
   if (failures.length > 0) {
     throw new ReleaseError({
       code: 'VERIFY_FAILED',
-      message: `Published assets do not match the files:\n${failures.map((f) => `  - ${f}`).join('\n')}`,
-      hint: 'Run the job again to re-upload them (set verify: false to skip this check).',
+      message: `Published assets do not match the files:\n${failures
+        .sort()
+        .map((f) => `  - ${f}`)
+        .join('\n')}`,
+      hint: 'Run the job again: it replaces every stored file whose sha256 differs from the local file, and uploads what is missing (set verify: false to skip this check).',
     })
   }
-  log.info(
-    `Verified ${expected.length} asset${expected.length === 1 ? '' : 's'} through the release's download links`,
-  )
+  log.info(`Verified ${plural(expected.length, 'asset')}${describeChecks(checks)}`)
+}
+
+async function checkOne(
+  forge: Forge,
+  release: RemoteRelease,
+  found: RemoteAsset,
+  wanted: ExpectedAsset,
+  mode: VerifyMode,
+  waits: RecoveryWaits,
+): Promise<{ check: Check; failure?: string }> {
+  if (mode === 'full') {
+    const served = await hashRemoteAsset(forge, found, waits, release)
+    if (served.size !== wanted.size) {
+      return {
+        check: 'download',
+        failure: `the forge serves ${plural(served.size, 'byte')}, the file has ${wanted.size}`,
+      }
+    }
+    if (wanted.sha256 !== undefined && served.sha256 !== wanted.sha256) {
+      return {
+        check: 'download',
+        failure: `the forge serves bytes with sha256 ${served.sha256}, the file has ${wanted.sha256}`,
+      }
+    }
+    return { check: 'download' }
+  }
+  if (found.serverSha256 !== undefined && wanted.sha256 !== undefined) {
+    return found.serverSha256 === wanted.sha256
+      ? { check: 'digest' }
+      : {
+          check: 'digest',
+          failure: `the forge holds bytes with sha256 ${found.serverSha256}, the file has ${wanted.sha256}`,
+        }
+  }
+  const served = await forge.fetchAssetSize(release, found)
+  return served === wanted.size
+    ? { check: 'size' }
+    : {
+        check: 'size',
+        failure: `the forge serves ${plural(served, 'byte')}, the file has ${wanted.size}`,
+      }
+}
+
+function describeChecks(checks: ReadonlyMap<Check, number>): string {
+  const parts: string[] = []
+  const digest = checks.get('digest')
+  const size = checks.get('size')
+  const download = checks.get('download')
+  if (digest !== undefined) parts.push(`${digest} by the server's sha256`)
+  if (size !== undefined) parts.push(`${size} by the size their download link serves`)
+  if (download !== undefined) parts.push(`${download} downloaded and hashed`)
+  return parts.length === 0 ? '' : `: ${parts.join(', ')}`
 }

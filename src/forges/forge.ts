@@ -23,6 +23,11 @@ export interface UploadFile {
   readonly contentType: string
   /** Its sha256: known before the upload, or learnt from the bytes the upload reads. */
   readonly digest: FileDigest
+  /**
+   * The name the file was given, when the forge stores it under another (`name` is then the
+   * stored one): GitHub shows it as the asset's label.
+   */
+  readonly originalName?: string
 }
 
 export type TagState =
@@ -102,9 +107,17 @@ export interface Forge {
     situation: ReadBackSituation,
   ): Promise<ReadBack<RemoteAsset>>
   deleteAsset(release: RemoteRelease, asset: RemoteAsset): Promise<void>
-  /** The asset's bytes through the forge's download path; undefined when it is not there (404). */
-  openAsset(asset: RemoteAsset): Promise<Readable | undefined>
-  /** Size of the asset as served through its download path (HEAD or a ranged GET). */
+  /**
+   * The asset's bytes through a download route the API documents (GET; with `release`, through
+   * the release's own download path where the forge has one); undefined when it is not there.
+   */
+  openAsset(asset: RemoteAsset, release?: RemoteRelease): Promise<Readable | undefined>
+  /**
+   * The size of the asset as its download path serves it, through a request the API documents:
+   * a GET with `Range: bytes=0-0`, read from `Content-Range` (a server that ignores the range is
+   * read from `Content-Length`, its body left unread). HEAD is not used: several servers and the
+   * storage they redirect to refuse it (Gongfeng documents GET only; storage signs for GET only).
+   */
   fetchAssetSize(release: RemoteRelease, asset: RemoteAsset): Promise<number>
   /** For dry runs: the requests a step makes, as `METHOD URL (what)` lines. */
   describe(step: Step): string[]
@@ -112,8 +125,6 @@ export interface Forge {
 
 /** Forges whose release links are objects of their own, made after the file is stored (GitLab). */
 export interface ReleaseLinks {
-  /** The URL a link to a stored file should have. */
-  linkUrlFor(asset: RemoteAsset): string
   createLink(release: RemoteRelease, link: LinkSpec): Promise<WriteResult<RemoteLink>>
   /** The release's link that holds the name, URL or path `link` wants, if any. */
   findLink(release: RemoteRelease, link: LinkSpec): Promise<RemoteLink | undefined>
@@ -130,6 +141,12 @@ export interface DraftReleases {
    * whose answer was lost, which no job can recognise as its own.
    */
   findEmptyDuplicates(release: RemoteRelease): Promise<RemoteRelease[]>
+}
+
+/** Forges whose stored files show a label beside their stored name (GitHub). */
+export interface AssetLabels {
+  /** Sets the label of a stored file; the file as stored afterwards. */
+  labelAsset(release: RemoteRelease, asset: RemoteAsset, label: string): Promise<RemoteAsset>
 }
 
 /** Forges that collect release evidence on the server (GitLab Premium). */
@@ -155,6 +172,10 @@ export function hasLinks(forge: Forge): forge is Forge & ReleaseLinks {
 
 export function hasDrafts(forge: Forge): forge is Forge & DraftReleases {
   return 'publishRelease' in forge
+}
+
+export function hasLabels(forge: Forge): forge is Forge & AssetLabels {
+  return 'labelAsset' in forge
 }
 
 export function hasServerEvidence(forge: Forge): forge is Forge & ServerEvidence {

@@ -1,10 +1,11 @@
-import { createReadStream, type ReadStream } from 'node:fs'
-import { stat } from 'node:fs/promises'
+import { constants, type ReadStream } from 'node:fs'
+import { open, type FileHandle } from 'node:fs/promises'
 import { Readable } from 'node:stream'
 
 import { ReleaseError } from '../errors.js'
 import { frameMultipart } from './multipart-framing.js'
 import type { FileReadObserver, ReadTap, RequestBody } from './types.js'
+import { plural } from '../plural.js'
 
 /**
  * Read size for file bodies. With the read stream's default of 64 KiB, reading cost more than
@@ -12,6 +13,10 @@ import type { FileReadObserver, ReadTap, RequestBody } from './types.js'
  * 16,384 chunks against 0.17 s in 1 MiB ones (measured on the bench machine).
  */
 const READ_CHUNK_BYTES = 1024 * 1024
+
+// A FIFO put in the file's place must not block the open waiting for a writer (no such flag,
+// and no such risk, on Windows).
+const READ_FLAGS = constants.O_RDONLY | (constants.O_NONBLOCK ?? 0)
 
 /** A request body ready to send any number of times. */
 export interface PreparedBody {
@@ -102,40 +107,61 @@ function prepareFile(
     headers: { 'content-type': contentType, 'content-length': String(length) },
     length,
     open: async (onSent) => {
-      await checkSize(path, size)
-      // An empty file has no byte range to read; createReadStream's end is inclusive.
+      const handle = await openChecked(path, size, observer)
+      // An empty file has no byte range to read; the stream's end is inclusive. The handle stays
+      // open until the attempt closes, so the file can be checked again after the last read.
       const file =
         size === 0
           ? undefined
-          : createReadStream(path, { start: 0, end: size - 1, highWaterMark: READ_CHUNK_BYTES })
+          : handle.createReadStream({
+              start: 0,
+              end: size - 1,
+              highWaterMark: READ_CHUNK_BYTES,
+              autoClose: false,
+            })
       const tap = observer?.tap()
-      const body = Readable.from(streamParts(preamble, file, size, epilogue, onSent, tap), {
+      const source: FileSource = { file, size, tap, recheck: () => recheck(handle, observer) }
+      const body = Readable.from(streamParts(preamble, source, epilogue, onSent), {
         objectMode: false,
         // Pull one chunk at a time, so progress reflects what undici has taken, not read-ahead.
         highWaterMark: 1,
       })
+      let closed = false
       return {
         body,
         close: () => {
+          if (closed) return
+          closed = true
           file?.destroy()
           body.destroy()
+          void handle.close().catch(() => undefined)
         },
       }
     },
   }
 }
 
+/** The file part of one attempt's body. */
+interface FileSource {
+  readonly file: ReadStream | undefined
+  readonly size: number
+  readonly tap: ReadTap | undefined
+  /** Throws when the file is no longer the one planned. */
+  readonly recheck: () => Promise<void>
+}
+
 async function* streamParts(
   preamble: Buffer,
-  file: ReadStream | undefined,
-  size: number,
+  source: FileSource,
   epilogue: Buffer,
   onSent: (bytes: number) => void,
-  tap: ReadTap | undefined,
 ): AsyncGenerator<Buffer> {
+  const { file, size, tap } = source
   // The tap finishes as soon as the last byte is read, before that chunk is handed on: a server
   // may answer once it has every byte, and the attempt is then closed before the read stream
-  // would have reported its end. An attempt cut short never finishes its tap.
+  // would have reported its end. An attempt cut short never finishes its tap. Before the last
+  // chunk goes out the file is checked again: one rewritten while it was read fails the upload
+  // before the server has the whole body, so nothing of it is stored.
   let read = 0
   if (size === 0) tap?.finish()
   // Each chunk is counted when the consumer asks for the next one, i.e. once it has taken it.
@@ -148,7 +174,10 @@ async function* streamParts(
       const buffer = chunk as Buffer
       tap?.update(buffer)
       read += buffer.length
-      if (read === size) tap?.finish()
+      if (read === size) {
+        await source.recheck()
+        tap?.finish()
+      }
       yield buffer
       onSent(buffer.length)
     }
@@ -159,10 +188,18 @@ async function* streamParts(
   }
 }
 
-async function checkSize(path: string, size: number): Promise<void> {
-  let actual: number
+/**
+ * Opens the file for one attempt and checks, on the open handle, that it is the file planned
+ * (the observer's identity) and still `size` bytes long.
+ */
+async function openChecked(
+  path: string,
+  size: number,
+  observer: FileReadObserver | undefined,
+): Promise<FileHandle> {
+  let handle: FileHandle
   try {
-    actual = (await stat(path)).size
+    handle = await open(path, READ_FLAGS)
   } catch (error) {
     throw new ReleaseError({
       code: 'ASSET_NOT_FOUND',
@@ -171,11 +208,25 @@ async function checkSize(path: string, size: number): Promise<void> {
       cause: error,
     })
   }
-  if (actual !== size) {
-    throw new ReleaseError({
-      code: 'ASSET_INVALID',
-      message: `${path} changed while publishing: it was ${size} bytes when hashed and is ${actual} bytes now`,
-      hint: 'Make sure no other step writes to the assets while the release is published.',
-    })
+  try {
+    const stats = await handle.stat()
+    observer?.checkOpened?.(stats)
+    if (stats.size !== size) throw sizeChanged(path, size, stats.size)
+  } catch (error) {
+    await handle.close()
+    throw error
   }
+  return handle
+}
+
+async function recheck(handle: FileHandle, observer: FileReadObserver | undefined): Promise<void> {
+  if (observer?.checkOpened !== undefined) observer.checkOpened(await handle.stat())
+}
+
+function sizeChanged(path: string, planned: number, actual: number): ReleaseError {
+  return new ReleaseError({
+    code: 'ASSET_INVALID',
+    message: `${path} changed while publishing: it was ${plural(planned, 'byte')} when hashed and is ${plural(actual, 'byte')} now`,
+    hint: 'Make sure no other step writes to the assets while the release is published.',
+  })
 }

@@ -7,6 +7,7 @@ import { redact } from '../secrets.js'
 import { createCredentialPolicy, crossesOrigin } from './credential-policy.js'
 import { createDispatcher } from './create-dispatcher.js'
 import { formatDuration } from './format-duration.js'
+import { RequestPacer } from './request-pacer.js'
 import { HttpError } from './http-error.js'
 import { startWatchdog, type Watchdog } from './inactivity-watchdog.js'
 import { NetworkError } from './network-error.js'
@@ -14,6 +15,7 @@ import { OutcomeUnknownError } from './outcome-unknown-error.js'
 import { prepareBody, type OpenedBody, type PreparedBody } from './request-body.js'
 import {
   classifyRetry,
+  isRateLimitAnswer,
   defaultRetryTiming,
   isCertificateError,
   isTimeoutError,
@@ -31,6 +33,7 @@ import type {
   Transport,
   TransportOptions,
 } from './types.js'
+import { plural } from '../plural.js'
 
 const DEFAULT_CONNECTIONS = 16
 const MAX_REDIRECTS = 5
@@ -63,25 +66,62 @@ type AttemptResult =
  * from the environment and an extra CA bundle. See types.ts for the contract.
  */
 export function createTransport(options: TransportOptions): Transport {
-  const dispatcher = createDispatcher({
-    connections: options.connections ?? DEFAULT_CONNECTIONS,
-    bodyTimeoutMs: options.timeoutMs,
-    env: options.env ?? process.env,
-    ...(options.caFile === undefined ? {} : { caFile: options.caFile }),
-  })
-  const credentials = createCredentialPolicy(options.credentials)
-  const policy: RetryPolicyOptions = {
-    ...defaultRetryTiming,
-    ...options.retryTiming,
-    retries: options.retries,
-    random: options.random ?? Math.random,
-    now: options.now ?? Date.now,
-  }
-  const sleep = options.sleep ?? defaultSleep
-  const stats = { requests: 0, bytesSent: 0, retries: 0 }
-  const debug = (message: string): void => options.debug?.(redact(message))
+  return new UndiciTransport(options)
+}
 
-  async function execute(
+/**
+ * The state one transport keeps: its connection pools, credential policy, retry policy, pacer
+ * and counters. Methods, not closures, so each part reads on its own.
+ */
+class UndiciTransport implements Transport {
+  readonly stats = { requests: 0, bytesSent: 0, retries: 0 }
+  private readonly dispatcher: Dispatcher
+  private readonly credentials: ReturnType<typeof createCredentialPolicy>
+  private readonly policy: RetryPolicyOptions
+  private readonly sleep: (ms: number) => Promise<void>
+  private readonly pacer: RequestPacer
+
+  constructor(private readonly options: TransportOptions) {
+    this.dispatcher = createDispatcher({
+      connections: options.connections ?? DEFAULT_CONNECTIONS,
+      bodyTimeoutMs: options.timeoutMs,
+      env: options.env ?? process.env,
+      ...(options.caFile === undefined ? {} : { caFile: options.caFile }),
+    })
+    this.credentials = createCredentialPolicy(options.credentials)
+    this.policy = {
+      ...defaultRetryTiming,
+      ...options.retryTiming,
+      retries: options.retries,
+      random: options.random ?? Math.random,
+      now: options.now ?? Date.now,
+    }
+    this.sleep = options.sleep ?? defaultSleep
+    this.pacer = new RequestPacer({
+      writeWindows: options.writeWindows ?? [],
+      now: this.policy.now,
+      sleep: this.sleep,
+      onWait: (message, waitMs) => options.onPace?.(message, waitMs),
+    })
+  }
+
+  request<T>(request: HttpRequest): Promise<HttpResponse<T>> {
+    return this.execute(request, request.responseType ?? 'json') as Promise<HttpResponse<T>>
+  }
+
+  stream(request: HttpRequest): Promise<HttpResponse<Readable>> {
+    return this.execute(request, 'stream') as Promise<HttpResponse<Readable>>
+  }
+
+  close(): Promise<void> {
+    return this.dispatcher.close()
+  }
+
+  private debug(message: string): void {
+    this.options.debug?.(redact(message))
+  }
+
+  private async execute(
     request: HttpRequest,
     responseType: ResponseType,
   ): Promise<HttpResponse<unknown>> {
@@ -89,11 +129,13 @@ export function createTransport(options: TransportOptions): Transport {
     const safeUrl = sanitizeUrl(target)
     const idempotent = request.idempotent ?? IDEMPOTENT[request.method]
     const prepared = request.body === undefined ? undefined : prepareBody(request.body)
+    // Waits a rate limit asked for do not use up `retries`: the limit is waited out, not failed.
+    let rateLimited = 0
     for (let attempt = 0; ; attempt++) {
       let failure: RetryFailure
       let failed: Extract<AttemptResult, { kind: 'failed' }> | undefined
       try {
-        const result = await attemptOnce(request, target, prepared, responseType)
+        const result = await this.attemptOnce(request, target, prepared, responseType)
         if (result.kind === 'done') return result.response
         failed = result
         failure = {
@@ -107,9 +149,13 @@ export function createTransport(options: TransportOptions): Transport {
         if (error instanceof ReleaseError) throw error
         failure = { kind: 'error', error }
       }
-      const decision = classifyRetry({ attempt, failure, idempotent }, policy)
+      if (isRateLimited(failure) && rateLimited < MAX_RATE_LIMIT_WAITS) rateLimited += 1
+      const decision = classifyRetry(
+        { attempt: attempt - Math.min(rateLimited, attempt), failure, idempotent },
+        this.policy,
+      )
       if (decision.retry) {
-        stats.retries += 1
+        this.stats.retries += 1
         const label = redact(request.label ?? `${request.method} ${safeUrl}`)
         const info = {
           label,
@@ -117,27 +163,27 @@ export function createTransport(options: TransportOptions): Transport {
           delayMs: decision.delayMs,
           reason: redact(decision.reason),
         }
-        debug(
-          `Retrying ${label} in ${formatDuration(decision.delayMs)} (${info.reason}), retry ${info.attempt} of ${options.retries}`,
+        this.debug(
+          `Retrying ${label} in ${formatDuration(decision.delayMs)} (${info.reason}), retry ${info.attempt} of ${this.options.retries}`,
         )
-        options.onRetry?.(info)
-        await sleep(decision.delayMs)
+        this.options.onRetry?.(info)
+        await this.sleep(decision.delayMs)
         continue
       }
       if (failed !== undefined && request.acceptStatus?.includes(failed.status) === true) {
         return acceptedResponse(failed, responseType)
       }
-      throw buildError(request, safeUrl, decision, failure, failed)
+      throw this.buildError(request, safeUrl, decision, failure, failed)
     }
   }
 
-  async function attemptOnce(
+  private async attemptOnce(
     request: HttpRequest,
     target: URL,
     prepared: PreparedBody | undefined,
     responseType: ResponseType,
   ): Promise<AttemptResult> {
-    const watchdog = startWatchdog(options.timeoutMs)
+    const watchdog = startWatchdog(this.options.timeoutMs)
     let opened: OpenedBody | undefined
     let url = target
     // Sticky: once a redirect left the origin, a later hop back does not earn the token again.
@@ -147,24 +193,25 @@ export function createTransport(options: TransportOptions): Transport {
         let sent = 0
         opened = await prepared?.open((bytes) => {
           sent += bytes
-          stats.bytesSent += bytes
+          this.stats.bytesSent += bytes
           watchdog.touch()
           request.onUploadProgress?.(sent)
         })
-        stats.requests += 1
-        const size = prepared === undefined ? '' : ` (${prepared.length} bytes)`
-        debug(`${request.method} ${sanitizeUrl(url)}${size}`)
-        const response = await dispatcher.request({
+        if (hop === 0) await this.pacer.beforeRequest(request.method)
+        this.stats.requests += 1
+        const size = prepared === undefined ? '' : ` (${plural(prepared.length, 'byte')})`
+        this.debug(`${request.method} ${sanitizeUrl(url)}${size}`)
+        const response = await this.dispatcher.request({
           origin: url.origin,
           path: `${url.pathname}${url.search}`,
           method: request.method,
-          headers: buildHeaders(request, url, prepared, responseType, credentialsDropped),
+          headers: this.buildHeaders(request, url, prepared, responseType, credentialsDropped),
           body: opened?.body ?? null,
           signal: watchdog.signal,
         })
         watchdog.touch()
         const status = response.statusCode
-        debug(`${request.method} ${sanitizeUrl(url)} answered ${status}`)
+        this.debug(`${request.method} ${sanitizeUrl(url)} answered ${status}`)
         const next = readRedirect(request, response, url)
         if (next !== undefined) {
           await response.body.dump()
@@ -185,6 +232,7 @@ export function createTransport(options: TransportOptions): Transport {
         }
         const headers = flattenHeaders(response.headers)
         if (status >= 200 && status < 300) {
+          this.pacer.observe(headers)
           return {
             kind: 'done',
             response: await readSuccess(request, response, url, headers, responseType, watchdog),
@@ -199,21 +247,21 @@ export function createTransport(options: TransportOptions): Transport {
     }
   }
 
-  function buildHeaders(
+  private buildHeaders(
     request: HttpRequest,
     url: URL,
     prepared: PreparedBody | undefined,
     responseType: ResponseType,
     credentialsDropped: boolean,
   ): Record<string, string> {
-    const headers: Record<string, string> = { 'user-agent': options.userAgent }
+    const headers: Record<string, string> = { 'user-agent': this.options.userAgent }
     if (responseType === 'json') headers['accept'] = 'application/json'
     for (const [name, value] of Object.entries(request.headers ?? {})) {
-      if (credentialsDropped && credentials.isCredentialHeader(name)) continue
+      if (credentialsDropped && this.credentials.isCredentialHeader(name)) continue
       headers[name.toLowerCase()] = value
     }
     if (!credentialsDropped) {
-      for (const [name, value] of Object.entries(credentials.headersFor(url))) {
+      for (const [name, value] of Object.entries(this.credentials.headersFor(url))) {
         headers[name.toLowerCase()] = value
       }
     }
@@ -222,7 +270,7 @@ export function createTransport(options: TransportOptions): Transport {
     return headers
   }
 
-  function buildError(
+  private buildError(
     request: HttpRequest,
     safeUrl: string,
     decision: Extract<RetryDecision, { retry: false }>,
@@ -231,9 +279,9 @@ export function createTransport(options: TransportOptions): Transport {
   ): ReleaseError {
     const label = labelOf(request)
     const detail =
-      decision.why === 'exhausted' && options.retries > 0
+      decision.why === 'exhausted' && this.options.retries > 0
         ? {
-            detail: `gave up after ${options.retries} ${options.retries === 1 ? 'retry' : 'retries'}`,
+            detail: `gave up after ${this.options.retries} ${this.options.retries === 1 ? 'retry' : 'retries'}`,
           }
         : {}
     if (failed === undefined) {
@@ -278,7 +326,7 @@ export function createTransport(options: TransportOptions): Transport {
     const tooLong =
       decision.why === 'wait-too-long' && decision.serverWaitMs !== undefined
         ? {
-            detail: `the server asked to wait ${formatDuration(decision.serverWaitMs)}, longer than the ${formatDuration(policy.maxWaitMs)} this tool waits`,
+            detail: `the server asked to wait ${formatDuration(decision.serverWaitMs)}, longer than the ${formatDuration(this.policy.maxWaitMs)} this tool waits`,
             hint: 'The server is rate limiting or in maintenance; re-run the job later.',
           }
         : {}
@@ -292,14 +340,6 @@ export function createTransport(options: TransportOptions): Transport {
       ...detail,
       ...tooLong,
     })
-  }
-
-  return {
-    request: <T>(request: HttpRequest) =>
-      execute(request, request.responseType ?? 'json') as Promise<HttpResponse<T>>,
-    stream: (request) => execute(request, 'stream') as Promise<HttpResponse<Readable>>,
-    stats,
-    close: () => dispatcher.close(),
   }
 }
 
@@ -430,6 +470,16 @@ function optionalMessage(serverMessage: string | undefined): { serverMessage?: s
 
 function labelOf(request: HttpRequest): { label?: string } {
   return request.label === undefined ? {} : { label: request.label }
+}
+
+/** A rate limit that keeps answering is given up on after this many waits all the same. */
+const MAX_RATE_LIMIT_WAITS = 20
+
+function isRateLimited(failure: RetryFailure): boolean {
+  return (
+    failure.kind === 'response' &&
+    (failure.status === 429 || isRateLimitAnswer(failure.status, failure.headers, failure.bodyText))
+  )
 }
 
 function defaultSleep(ms: number): Promise<void> {

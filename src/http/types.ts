@@ -3,6 +3,7 @@ import type { Readable } from 'node:stream'
 export type HttpMethod = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'
 
 import type { FileReadObserver } from '../assets/read-tap.js'
+import type { WriteWindow } from './request-pacer.js'
 
 export type { FileReadObserver, ReadTap } from '../assets/read-tap.js'
 
@@ -114,6 +115,10 @@ export interface TransportOptions {
   readonly env?: Readonly<Record<string, string | undefined>>
   /** Backoff tuning; defaults: base 500 ms, cap 30 s, server-requested waits up to 5 min. */
   readonly retryTiming?: Partial<RetryTiming>
+  /** The forge's documented limits on content-creating requests, paced before they are hit. */
+  readonly writeWindows?: readonly WriteWindow[]
+  /** Told when a request waits for a rate limit, and why. */
+  readonly onPace?: (message: string, waitMs: number) => void
 }
 
 export interface RetryTiming {

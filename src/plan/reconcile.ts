@@ -170,9 +170,11 @@ export function changedFields(
 
 /**
  * Same content means the same sha256 when the forge (or our SHA256SUMS) knows it; a forge that
- * reports only sizes is trusted on size alone.
+ * reports only sizes is trusted on size alone. Another size is other content whatever an older
+ * SHA256SUMS says: a stored file cut short is replaced, not kept.
  */
 export function hasSameContent(file: LocalFile, remote: RemoteAsset): boolean {
+  if (remote.size !== undefined && remote.size !== file.size) return false
   if (remote.sha256 !== undefined) return remote.sha256.toLowerCase() === contentHash(file)
   return remote.size !== undefined && remote.size === file.size
 }

@@ -51,6 +51,14 @@ export interface RemoteAsset {
   readonly size?: number
   /** Lower-case hex, where the server reports it (or our SHA256SUMS recorded it). */
   readonly sha256?: string
+  /**
+   * The sha256 the server computed itself for the bytes it holds, as it reported it in the answer
+   * this asset was read from (GitHub `digest`, GitLab `file_sha256`); never our own hash, nor
+   * SHA256SUMS's. Verifying by it needs no download.
+   */
+  readonly serverSha256?: string
+  /** The name the forge shows for it beside the stored name (GitHub's `label`). */
+  readonly label?: string
   readonly stored: boolean
   readonly link?: RemoteLink
   /** Opaque handle the adapter needs to delete, replace or download it. */

@@ -56,6 +56,13 @@ export type Step =
       readonly recovery: 'give-way'
     }
   | { readonly kind: 'link'; readonly link: LinkTarget; readonly recovery: 'update' }
+  | {
+      /** A kept file the forge renamed, whose label does not carry the name it was given (GitHub). */
+      readonly kind: 'label'
+      readonly asset: RemoteAsset
+      readonly label: string
+      readonly recovery: 'repeat'
+    }
   | { readonly kind: 'write-checksums'; readonly recovery: 'give-way' }
   | { readonly kind: 'write-evidence'; readonly recovery: 'give-way' }
   | { readonly kind: 'write-provenance'; readonly recovery: 'give-way' }
@@ -82,6 +89,8 @@ export interface ForgeShape {
   readonly serverEvidence: boolean
   /** Signed attestations are kept by the forge too, found by the files' sha256 (GitHub). */
   readonly attestations: boolean
+  /** A stored file shows a label beside its stored name (GitHub). */
+  readonly labels: boolean
 }
 
 export interface StepOptions {
@@ -137,6 +146,7 @@ export function planSteps(
   if (shape.links && !(isNew && !createBefore)) {
     steps.push(...linkSteps(plan, decision.assets, remoteAssets))
   }
+  if (shape.labels) steps.push(...labelSteps(decision.assets))
   if (options.checksums) steps.push({ kind: 'write-checksums', recovery: 'give-way' })
   if (options.evidence) {
     steps.push({ kind: 'write-evidence', recovery: 'give-way' })
@@ -231,6 +241,20 @@ export function derivedFileOf(
     case 'sign-evidence':
       return bundleNameOf(step.statement)
   }
+}
+
+/**
+ * Kept files the forge stored under another name whose label does not say the name they were
+ * given (stored by an older version of the tool, or by hand): their label is set. Uploads set it
+ * themselves.
+ */
+function labelSteps(decisions: readonly AssetDecision[]): Step[] {
+  return decisions.flatMap((decision): Step[] => {
+    const label = decision.file.originalName
+    if (decision.kind !== 'keep' || label === undefined) return []
+    if (decision.existing.label === label) return []
+    return [{ kind: 'label', asset: decision.existing, label, recovery: 'repeat' }]
+  })
 }
 
 /** Steps that write to the forge (all but verify), for counting and dry-run listings. */

@@ -9,6 +9,21 @@ export function detectCiSystem(env: Environment): CiSystem {
   return 'none'
 }
 
+/**
+ * Forgejo and Gitea Actions run GitHub-style workflows: their runners set GITHUB_ACTIONS=true
+ * and the GITHUB_* variables (GITHUB_API_URL is `<ROOT_URL>/api/v1`), and tell themselves apart
+ * with GITEA_ACTIONS=true (act_runner and forgejo-runner) and FORGEJO_ACTIONS=true
+ * (forgejo-runner, internal/app/run/runner.go). Any of these says whose server runs the job.
+ */
+export function isGiteaActions(env: Environment): boolean {
+  if (env.GITHUB_ACTIONS !== 'true') return false
+  return (
+    env.GITEA_ACTIONS === 'true' ||
+    env.FORGEJO_ACTIONS === 'true' ||
+    /\/api\/v1\/*$/.test(readVariable(env, 'GITHUB_API_URL') ?? '')
+  )
+}
+
 /** A variable's value, or undefined when unset or empty (CI systems export empty strings). */
 export function readVariable(env: Environment, name: string): string | undefined {
   const value = env[name]?.trim()
@@ -50,7 +65,11 @@ export function readCiContext(env: Environment, system: CiSystem): CiContext {
   if (system === 'github-actions') {
     const server = v('GITHUB_SERVER_URL')?.replace(/\/+$/, '')
     const repository = v('GITHUB_REPOSITORY')
-    const runId = v('GITHUB_RUN_ID')
+    // Forgejo and Gitea address a run by its number in the repository (ActionRun.Link: run.Index,
+    // which the runner exports as GITHUB_RUN_NUMBER); GitHub by its id.
+    const runId = isGiteaActions(env)
+      ? (v('GITHUB_RUN_NUMBER') ?? v('GITHUB_RUN_ID'))
+      : v('GITHUB_RUN_ID')
     const projectUrl =
       server !== undefined && repository !== undefined ? `${server}/${repository}` : undefined
     const pipelineUrl =

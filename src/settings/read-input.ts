@@ -1,9 +1,13 @@
-import { INPUTS } from './inputs.js'
+import { INPUTS, type InputSpec } from './inputs.js'
 
 /**
- * Where an input's value is read from, first match wins:
+ * Where an input's value is read from:
  *   1. `INPUT_<NAME>`: what GitHub Actions sets for `with:` (and how @actions/core reads it);
  *   2. `FORGE_RELEASE_<NAME>`: for GitLab CI variables and the CLI.
+ * The first one given wins, with one exception: a value equal to the input's default gives way
+ * to the other variable when that one is given. Wrappers fill in every input (action.yml
+ * defaults through the runner, the GitLab CI/CD component's typed defaults), so a default there
+ * means "left alone" and must not hide a CI/CD variable such as FORGE_RELEASE_DRY_RUN=true.
  * Bare names (`TOKEN`, `NAME`, `REF`) are never read: too many other tools set them.
  * An empty or blank value counts as not given, because GitHub Actions sets every declared input
  * to '' when the workflow omits it.
@@ -19,10 +23,20 @@ export interface GivenInput {
   readonly variable: string
 }
 
+/**
+ * The two variables of an input (or alias), in the order they are read. Upper case, as the
+ * GitHub runner exports `with:` keys (`allowUpdates` → `INPUT_ALLOWUPDATES`).
+ */
 export function inputVariables(name: string): readonly [string, string] {
   const upper = name.toUpperCase()
   return [`${INPUT_PREFIX}${upper}`, `${VARIABLE_PREFIX}${upper}`]
 }
+
+const DEFAULTS: ReadonlyMap<string, string> = new Map(
+  (INPUTS as readonly InputSpec[]).flatMap((input) =>
+    input.default === undefined ? [] : [[input.name, input.default] as const],
+  ),
+)
 
 /**
  * The input's value, or undefined when not given. Values are trimmed (as @actions/core does)
@@ -33,32 +47,19 @@ export function readInput(
   name: string,
   keepWhitespace = false,
 ): GivenInput | undefined {
+  const fallback = DEFAULTS.get(name)
+  let atDefault: GivenInput | undefined
   for (const variable of inputVariables(name)) {
     const raw = env[variable]
     if (raw === undefined || raw.trim() === '') continue
-    return { value: keepWhitespace ? raw : raw.trim(), variable }
+    const given = { value: keepWhitespace ? raw : raw.trim(), variable }
+    if (fallback === undefined || raw.trim() !== fallback) return given
+    atDefault ??= given
   }
-  return undefined
+  return atDefault
 }
 
-const KNOWN = new Set<string>(INPUTS.map((input) => input.name.toUpperCase()))
-/**
- * FORGE_RELEASE_* variables that are settings of the tool's surroundings, not inputs: the
- * runtimes' debug switch and the GitLab CI template's way of choosing the tool's version.
- */
-const NOT_INPUTS = new Set(['FORGE_RELEASE_DEBUG', 'FORGE_RELEASE_PACKAGE', 'FORGE_RELEASE_SCRIPT'])
-
-/** `INPUT_*` / `FORGE_RELEASE_*` variables that name no input (typos, removed inputs). */
-export function findUnknownInputVariables(env: Environment): string[] {
-  return Object.keys(env)
-    .filter((key) => {
-      const prefix = [INPUT_PREFIX, VARIABLE_PREFIX].find((p) => key.startsWith(p))
-      return (
-        prefix !== undefined &&
-        env[key] !== undefined &&
-        !NOT_INPUTS.has(key) &&
-        !KNOWN.has(key.slice(prefix.length))
-      )
-    })
-    .sort()
+/** Whether a given value is the input's own default (which other sources may override). */
+export function isDefaultValue(name: string, value: string): boolean {
+  return DEFAULTS.get(name) === value.trim()
 }

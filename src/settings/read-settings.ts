@@ -2,6 +2,7 @@ import { InputErrors, inputError, type ReleaseError } from '../errors.js'
 import { checkTagName } from './check-tag-name.js'
 import {
   detectCiSystem,
+  isGiteaActions,
   readCiCommit,
   readCiContext,
   readCiTag,
@@ -12,9 +13,11 @@ import { GITHUB_API_URL, GONGFENG_API_URL, detectPlatform } from './detect-platf
 import { INPUTS, type InputName, type Platform } from './inputs.js'
 import { parseAssetLinks, parseAssets } from './parse-asset-inputs.js'
 import { parseReleasedAt } from './parse-released-at.js'
-import { findUnknownInputVariables, readInput, type Environment } from './read-input.js'
+import { applyAliases } from './apply-aliases.js'
+import { findUnknownInputs } from './find-unknown-inputs.js'
+import { readInput, type Environment } from './read-input.js'
 import { readSigning } from './read-signing.js'
-import type { AssetPattern, ExternalLink, Settings, TokenType } from './settings.js'
+import type { AssetPattern, ExternalLink, Settings, TokenType, VerifyMode } from './settings.js'
 
 export interface ReadSettingsOptions {
   /**
@@ -44,27 +47,44 @@ const UNSAFE_TOKEN = /[\s\u0000-\u001f\u007f]/
 /** Gongfeng accepts at most this many labels per release. */
 const MAX_LABELS = 10
 
+/** How each forge's API root ends (GitHub's has no fixed path: api.github.com, /api/v3). */
+const API_PATHS: Readonly<Record<Platform, string>> = {
+  gitlab: '/api/v4',
+  gongfeng: '/api/v3',
+  github: '',
+  gitea: '/api/v1',
+}
+
 const PLATFORM_NAMES: Readonly<Record<Platform, string>> = {
   gitlab: 'GitLab',
   gongfeng: 'Gongfeng',
   github: 'GitHub',
+  gitea: 'Forgejo/Gitea',
 }
 
 /**
  * Turns the environment (inputs and CI variables) into one validated Settings object. Pure: it
  * reads only `env` and never the file system, so it behaves the same under every runtime.
  * Every problem is collected; if there is any, one InputErrors holding all of them is thrown.
- * Non-fatal findings (inputs that do not apply to the platform, derived values) go to
- * `settings.warnings`. Nothing is logged and the token is never put into a message.
+ * An input variable that names no input is one of them. Non-fatal findings (inputs that do
+ * not apply to the platform, derived values) go to `settings.warnings`, what the reader
+ * concluded (an alias read, a detected platform) to `settings.notices`. Nothing is logged and
+ * the token is never put into a message.
  */
-export function readSettings(env: Environment, options: ReadSettingsOptions = {}): Settings {
-  const problems: ReleaseError[] = []
+export function readSettings(raw: Environment, options: ReadSettingsOptions = {}): Settings {
+  // Unknown names first: a mistyped input is the likely cause of whatever else is missing.
+  const problems: ReleaseError[] = findUnknownInputs(raw)
+  const aliased = applyAliases(raw)
+  problems.push(...aliased.problems)
+  const env = aliased.env
+  const notices = aliased.notices
   const warnings: string[] = []
   const fail = (input: string, message: string, hint: string): void => {
     problems.push(inputError(input, message, hint))
   }
   const given = (name: InputName): string | undefined => readInput(env, name)?.value
   const system = detectCiSystem(env)
+  const giteaActions = isGiteaActions(env)
 
   const readEnum = <N extends EnumName>(name: N): EnumValue<N> => {
     const input: { readonly values: readonly string[]; readonly default: string } = inputSpec(name)
@@ -112,16 +132,21 @@ export function readSettings(env: Environment, options: ReadSettingsOptions = {}
     apiUrlGiven === undefined ? undefined : checkApiUrl(apiUrlGiven, 'api_url', problems)
   let platform: Platform | undefined
   if (platformInput !== 'auto') {
-    platform = platformInput
+    // Forgejo is a fork of Gitea with the same REST API: one adapter serves both.
+    platform = platformInput === 'forgejo' ? 'gitea' : platformInput
   } else if (
     // a platform value that is none of its values is reported once (by
     // readEnum); detecting one anyway only added a second, misleading problem about it.
     (platformGiven === undefined || platformGiven === 'auto') &&
     (apiUrlGiven === undefined || explicitApiUrl !== undefined)
   ) {
-    const detection = detectPlatform(explicitApiUrl, system)
-    if ('platform' in detection) platform = detection.platform
-    else fail('platform', detection.problem, detection.hint)
+    const detection = detectPlatform(explicitApiUrl, system, giteaActions)
+    if ('platform' in detection) {
+      platform = detection.platform
+      if (detection.notice !== undefined) notices.push(detection.notice)
+    } else {
+      fail('platform', detection.problem, detection.hint)
+    }
   }
 
   let apiUrl = explicitApiUrl
@@ -133,7 +158,9 @@ export function readSettings(env: Environment, options: ReadSettingsOptions = {}
       fail(
         'api_url',
         'is not set.',
-        `Set api_url to the API root, for example https://gitlab.example.com/api/v4 (GitLab CI provides CI_API_V4_URL).`,
+        platform === 'gitea'
+          ? 'Set api_url to the API root of the Forgejo or Gitea server, for example https://codeberg.org/api/v1 (Forgejo and Gitea Actions provide GITHUB_API_URL).'
+          : `Set api_url to the API root, for example https://gitlab.example.com/api/v4 (GitLab CI provides CI_API_V4_URL).`,
       )
     }
   }
@@ -141,7 +168,7 @@ export function readSettings(env: Environment, options: ReadSettingsOptions = {}
     warnings.push(`api_url ${apiUrl.origin} uses plain http: the token is sent unencrypted.`)
   }
   if (apiUrl !== undefined && platform !== undefined) {
-    const expected = platform === 'gitlab' ? '/api/v4' : platform === 'gongfeng' ? '/api/v3' : ''
+    const expected = API_PATHS[platform]
     if (expected !== '' && !apiUrl.pathname.replace(/\/+$/, '').endsWith(expected)) {
       warnings.push(
         `api_url ${apiUrl.href} does not end with ${expected}; ${PLATFORM_NAMES[platform]} API roots usually do.`,
@@ -156,7 +183,7 @@ export function readSettings(env: Environment, options: ReadSettingsOptions = {}
     apiUrl !== undefined
       ? ciOrigin === apiUrl.origin
       : (system === 'gitlab-ci' && platform === 'gitlab') ||
-        (system === 'github-actions' && platform === 'github')
+        (system === 'github-actions' && platform === (giteaActions ? 'gitea' : 'github'))
   const otherServer =
     apiUrl !== undefined && ciOrigin !== undefined && !ciServesApi
       ? ' CI variables are not used here: api_url points to another server than the one running this pipeline.'
@@ -164,7 +191,10 @@ export function readSettings(env: Environment, options: ReadSettingsOptions = {}
 
   let project = given('project')
   if (project === undefined && ciServesApi) {
-    project = readVariable(env, platform === 'github' ? 'GITHUB_REPOSITORY' : 'CI_PROJECT_ID')
+    project = readVariable(
+      env,
+      platform === 'github' || platform === 'gitea' ? 'GITHUB_REPOSITORY' : 'CI_PROJECT_ID',
+    )
   }
   if (project === undefined && platform !== undefined) {
     fail('project', 'is not set.', `${projectHint(platform)}${otherServer}`)
@@ -192,11 +222,17 @@ export function readSettings(env: Environment, options: ReadSettingsOptions = {}
       ? tokenTypeInput
       : platform === 'gitlab' && jobToken !== undefined && tokenFound === jobToken
         ? 'job'
-        : platform === 'github'
+        : platform === 'github' || platform === 'gitea'
           ? 'bearer'
           : 'private'
-  if (platform === 'github' && tokenType !== 'bearer') {
-    fail('token_type', `${tokenType} does not work with GitHub.`, 'Use bearer (or auto).')
+  // Gitea reads `Authorization: token <t>` and `Authorization: Bearer <t>` alike
+  // (services/auth/oauth2.go parseToken); PRIVATE-TOKEN and JOB-TOKEN are GitLab's.
+  if ((platform === 'github' || platform === 'gitea') && tokenType !== 'bearer') {
+    fail(
+      'token_type',
+      `${tokenType} does not work with ${PLATFORM_NAMES[platform]}.`,
+      'Use bearer (or auto).',
+    )
   }
   if (platform === 'gongfeng' && tokenType === 'job') {
     fail(
@@ -306,7 +342,13 @@ export function readSettings(env: Environment, options: ReadSettingsOptions = {}
   })
   problems.push(...signingFindings.problems)
   warnings.push(...signingFindings.warnings)
+  notices.push(...signingFindings.notices)
 
+  const workingDirectory =
+    options.cwd ??
+    readVariable(env, 'GITHUB_WORKSPACE') ??
+    readVariable(env, 'CI_PROJECT_DIR') ??
+    '.'
   const settings = {
     platform,
     apiUrl: apiUrl?.href.replace(/\/+$/, ''),
@@ -331,6 +373,7 @@ export function readSettings(env: Environment, options: ReadSettingsOptions = {}
     ifReleaseExists: readEnum('if_release_exists'),
     ifAssetExists: readEnum('if_asset_exists'),
     failOnUnmatchedAssets: readBoolean('fail_on_unmatched_assets'),
+    followSymlinks: readEnum('follow_symlinks'),
     evidence,
     checksums: readBoolean('checksums'),
     draft: readBoolean('draft'),
@@ -338,7 +381,7 @@ export function readSettings(env: Environment, options: ReadSettingsOptions = {}
     makeLatest: readEnum('make_latest'),
     generateNotes: readBoolean('generate_notes'),
     labels,
-    verify: readBoolean('verify'),
+    verify: VERIFY_MODES[readEnum('verify')],
     ...optional(
       'caFile',
       given('ca_file') ??
@@ -346,21 +389,22 @@ export function readSettings(env: Environment, options: ReadSettingsOptions = {}
     ),
     dryRun: readBoolean('dry_run'),
     maxParallelUploads: readInteger('max_parallel_uploads'),
+    maxWritesPerMinute: readInteger('max_writes_per_minute'),
     retries: readInteger('retries'),
     timeoutSeconds: readInteger('timeout_seconds'),
     ...optional(
       'outputsFile',
       given('outputs_file') ?? (system === 'gitlab-ci' ? 'release.env' : undefined),
     ),
-    workingDirectory:
-      options.cwd ??
+    workingDirectory,
+    workspace:
       readVariable(env, 'GITHUB_WORKSPACE') ??
       readVariable(env, 'CI_PROJECT_DIR') ??
-      '.',
+      workingDirectory,
     ci: readCiContext(env, system),
     ...optional('signing', signingFindings.signing),
     warnings,
-    notices: signingFindings.notices,
+    notices,
   }
 
   if (tokenType === 'job' && platform === 'gitlab' && uploadTo === 'project_uploads') {
@@ -371,9 +415,10 @@ export function readSettings(env: Environment, options: ReadSettingsOptions = {}
     )
   }
   if (platform !== undefined) warnings.push(...inapplicableInputs(env, platform))
-  for (const variable of findUnknownInputVariables(env)) {
-    warnings.push(`${variable} is set but names no forge-release input; it is ignored.`)
-  }
+  warnings.push(
+    ...unusedNotesWarning(platform, settings.generateNotes, settings.description, descriptionFile),
+    ...descriptionPathWarning(description),
+  )
 
   const { platform: p, apiUrl: a, project: pr, token: t, tagName: tg, name: n } = settings
   if (
@@ -393,6 +438,13 @@ export function readSettings(env: Environment, options: ReadSettingsOptions = {}
     )
   }
   return { ...settings, platform: p, apiUrl: a, project: pr, token: t, tagName: tg, name: n }
+}
+
+/** The `verify` input's values, as the engine names them. */
+const VERIFY_MODES: Readonly<Record<'true' | 'false' | 'full', VerifyMode>> = {
+  true: 'standard',
+  false: 'off',
+  full: 'full',
 }
 
 function inputSpec<N extends InputName>(name: N): InputOf<N> {
@@ -472,11 +524,23 @@ function defaultApiUrl(
   system: CiSystem,
 ): { value?: string; variable?: string } {
   if (platform === 'gongfeng') return { value: GONGFENG_API_URL }
+  const giteaActions = isGiteaActions(env)
   if (platform === 'github') {
-    const fromCi = system === 'github-actions' ? readVariable(env, 'GITHUB_API_URL') : undefined
+    // Under Forgejo or Gitea Actions, GITHUB_API_URL is their server's, not GitHub's.
+    const fromCi =
+      system === 'github-actions' && !giteaActions ? readVariable(env, 'GITHUB_API_URL') : undefined
     return fromCi === undefined
       ? { value: GITHUB_API_URL }
       : { value: fromCi, variable: 'GITHUB_API_URL' }
+  }
+  if (platform === 'gitea') {
+    if (!giteaActions) return {}
+    const fromCi = readVariable(env, 'GITHUB_API_URL')
+    if (fromCi !== undefined) return { value: fromCi, variable: 'GITHUB_API_URL' }
+    const server = readVariable(env, 'GITHUB_SERVER_URL')
+    return server === undefined
+      ? {}
+      : { value: `${server.replace(/\/+$/, '')}/api/v1`, variable: 'GITHUB_SERVER_URL' }
   }
   if (system !== 'gitlab-ci') return {}
   const fromCi = readVariable(env, 'CI_API_V4_URL')
@@ -493,12 +557,15 @@ function ciApiOrigin(
   system: CiSystem,
   platform: Platform | undefined,
 ): string | undefined {
+  const giteaActions = isGiteaActions(env)
   const text =
     system === 'gitlab-ci' && platform === 'gitlab'
       ? (readVariable(env, 'CI_API_V4_URL') ?? readVariable(env, 'CI_SERVER_URL'))
-      : system === 'github-actions' && platform === 'github'
+      : system === 'github-actions' && platform === 'github' && !giteaActions
         ? (readVariable(env, 'GITHUB_API_URL') ?? GITHUB_API_URL)
-        : undefined
+        : system === 'github-actions' && platform === 'gitea' && giteaActions
+          ? (readVariable(env, 'GITHUB_API_URL') ?? readVariable(env, 'GITHUB_SERVER_URL'))
+          : undefined
   if (text === undefined) return undefined
   try {
     return new URL(text).origin
@@ -521,7 +588,11 @@ function findToken(
       ? ['GITLAB_TOKEN', ...(ciServesApi ? ['CI_JOB_TOKEN'] : [])]
       : platform === 'github'
         ? [...(system !== 'github-actions' || ciServesApi ? ['GITHUB_TOKEN'] : []), 'GH_TOKEN']
-        : ['GONGFENG_TOKEN']
+        : platform === 'gitea'
+          ? // GITHUB_TOKEN only from the Forgejo/Gitea job of this very server: elsewhere it is
+            // GitHub's.
+            ['GITEA_TOKEN', 'FORGEJO_TOKEN', ...(ciServesApi ? ['GITHUB_TOKEN'] : [])]
+          : ['GONGFENG_TOKEN']
   for (const variable of variables) {
     const value = readVariable(env, variable)
     if (value !== undefined) return value
@@ -536,12 +607,15 @@ function tokenHint(platform: Platform): string {
   if (platform === 'github') {
     return 'Pass token: ${{ github.token }} (or set GITHUB_TOKEN / GH_TOKEN) with contents: write permission.'
   }
+  if (platform === 'gitea') {
+    return 'Set token (or GITEA_TOKEN / FORGEJO_TOKEN) to an access token with the write:repository scope; in Forgejo and Gitea Actions, token: ${{ github.token }} is the default.'
+  }
   return 'Set token (or FORGE_RELEASE_TOKEN / GONGFENG_TOKEN) to a Gongfeng personal access token.'
 }
 
 function projectHint(platform: Platform): string {
-  if (platform === 'github') {
-    return 'Set project to owner/repo; GitHub Actions provides GITHUB_REPOSITORY.'
+  if (platform === 'github' || platform === 'gitea') {
+    return 'Set project to owner/repo; GitHub, Forgejo and Gitea Actions provide GITHUB_REPOSITORY.'
   }
   const ci = platform === 'gitlab' ? '; GitLab CI provides CI_PROJECT_ID' : ''
   return `Set project to the numeric project id or its full path (group/subgroup/name)${ci}.`
@@ -554,7 +628,7 @@ function checkProject(project: string, platform: Platform): string | undefined {
   const segments = project.split('/')
   if (segments.some((s) => s === ''))
     return "has an empty path segment (leading, trailing or double '/')."
-  if (platform === 'github')
+  if (platform === 'github' || platform === 'gitea')
     return segments.length === 2 ? undefined : 'is not of the form owner/repo.'
   if (segments.length === 1 && !/^\d+$/.test(project)) {
     return 'is neither a numeric id nor a full path with its namespace (group/name).'
@@ -618,6 +692,36 @@ function derivePackageVersion(tag: string): string {
   return PACKAGE_VERSION.test(version) ? version : 'release'
 }
 
+/**
+ * generate_notes next to a description does nothing: GitHub writes notes only for a release
+ * without one. softprops/action-gh-release and ncipollo/release-action put the body above the
+ * notes, so their users would miss the notes without a word.
+ */
+function unusedNotesWarning(
+  platform: Platform | undefined,
+  generateNotes: boolean,
+  description: string | undefined,
+  descriptionFile: string | undefined,
+): string[] {
+  if (platform !== 'github' || !generateNotes) return []
+  if (description === undefined && descriptionFile === undefined) return []
+  return [
+    'generate_notes has no effect: a description is given, and GitHub writes release notes only for a release without one. Remove description (or description_file) to get them.',
+  ]
+}
+
+/**
+ * release-cli and the `release:` keyword of .gitlab-ci.yml read a file when `description` is
+ * the path of one; here it is the text itself. A description that is nothing but a file name
+ * was meant as a file, so it gets a warning rather than becoming the release notes silently.
+ */
+function descriptionPathWarning(description: string | undefined): string[] {
+  if (description === undefined || !/^[^\s]+\.(md|markdown|txt)$/i.test(description)) return []
+  return [
+    `description is ${quote(description)}, which is used as the text of the release notes. To use the file's content, give it as description_file.`,
+  ]
+}
+
 /** Warnings for inputs given a non-default value that the chosen platform ignores. */
 function inapplicableInputs(env: Environment, platform: Platform): string[] {
   const warnings: string[] = []
@@ -628,7 +732,11 @@ function inapplicableInputs(env: Environment, platform: Platform): string[] {
     const value = readInput(env, input.name)?.value
     const defaultValue = 'default' in input ? input.default : undefined
     if (value === undefined || value === defaultValue) continue
-    const where = platforms.map((p) => PLATFORM_NAMES[p]).join(' and ')
+    const names = platforms.map((p) => PLATFORM_NAMES[p])
+    const where =
+      names.length > 1
+        ? `${names.slice(0, -1).join(', ')} and ${names.at(-1) ?? ''}`
+        : names.join('')
     warnings.push(
       `Input '${input.name}' applies only to ${where}; it is ignored when publishing to ${PLATFORM_NAMES[platform]}.`,
     )

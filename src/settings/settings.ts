@@ -6,7 +6,9 @@ import type {
   LinkType,
   Platform,
   ReleaseExistsPolicy,
+  SymlinkPolicy,
   UploadTarget,
+  VerifyMode,
 } from '../plan/domain.js'
 
 export type {
@@ -16,7 +18,9 @@ export type {
   LinkType,
   Platform,
   ReleaseExistsPolicy,
+  SymlinkPolicy,
   UploadTarget,
+  VerifyMode,
 } from '../plan/domain.js'
 export { LINK_TYPES } from '../plan/domain.js'
 
@@ -86,6 +90,8 @@ export interface Settings {
   readonly ifReleaseExists: ReleaseExistsPolicy
   readonly ifAssetExists: AssetExistsPolicy
   readonly failOnUnmatchedAssets: boolean
+  /** Which symbolic links asset globs follow. */
+  readonly followSymlinks: SymlinkPolicy
   readonly evidence: boolean
   readonly checksums: boolean
   readonly draft: boolean
@@ -93,20 +99,30 @@ export interface Settings {
   readonly makeLatest: MakeLatest
   readonly generateNotes: boolean
   readonly labels: readonly string[]
-  readonly verify: boolean
+  readonly verify: VerifyMode
   readonly caFile?: string
   readonly dryRun: boolean
   readonly maxParallelUploads: number
+  /** 0: the forge's documented write limits. */
+  readonly maxWritesPerMinute: number
   readonly retries: number
   readonly timeoutSeconds: number
   readonly outputsFile?: string
   /** Directory globs and relative paths are resolved against. */
   readonly workingDirectory: string
+  /**
+   * The checkout the job works in (`GITHUB_WORKSPACE`, `CI_PROJECT_DIR`, else the working
+   * directory): symbolic links asset globs meet may lead into it (`follow_symlinks: inside`).
+   */
+  readonly workspace: string
   readonly ci: CiContext
   /** Set when the run signs its statements (`sign`, and an identity to sign with). */
   readonly signing?: SigningSettings
   /** Inputs given that do not apply to the chosen platform, and similar non-fatal findings. */
   readonly warnings: readonly string[]
-  /** What the reader concluded on its own that the user should know (signing skipped). */
+  /**
+   * What the reader concluded on its own: an alias read as our input, a detected platform,
+   * signing skipped for want of an identity.
+   */
   readonly notices: readonly string[]
 }

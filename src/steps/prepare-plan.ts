@@ -8,6 +8,7 @@ import type { Logger } from '../log.js'
 import type { AssetRules } from '../assets/asset-rules.js'
 import type { LocalFile } from '../assets/local-file.js'
 import type { ReleasePlan } from '../plan/release-plan.js'
+import { inputApplies } from '../settings/inputs.js'
 import type { Settings } from '../settings/settings.js'
 import { DERIVED_NAMES } from '../plan/derived-names.js'
 
@@ -58,6 +59,8 @@ export async function preparePlan(
 
   const discovered = await discoverAssets(settings.assets, {
     cwd: settings.workingDirectory,
+    workspace: settings.workspace,
+    followSymlinks: settings.followSymlinks,
     failOnUnmatched: settings.failOnUnmatchedAssets,
     rules,
     defaultLinkType: settings.assetLinkType,
@@ -109,7 +112,9 @@ export async function preparePlan(
             makeLatest: settings.makeLatest,
             generateNotes: settings.generateNotes,
           }
-        : {}),
+        : settings.platform === 'gitea'
+          ? { draft: settings.draft, prerelease: settings.prerelease }
+          : {}),
       ...(settings.platform === 'gongfeng' && settings.labels.length > 0
         ? { labels: settings.labels }
         : {}),
@@ -120,7 +125,8 @@ export async function preparePlan(
     ifReleaseExists: settings.ifReleaseExists,
     ifAssetExists: settings.ifAssetExists,
     given: {
-      name: true,
+      // Gongfeng keeps no title to set: a name there would be compared with the tag every run.
+      name: inputApplies('name', settings.platform),
       description: description !== undefined,
       milestones: settings.milestones !== undefined,
       releasedAt: settings.releasedAt !== undefined,
@@ -157,7 +163,7 @@ export function applyStoredNames<F extends LocalFile>(
     log.info(
       `${file.name} will be stored as ${name} (${plan.platform} replaces special characters in file names)`,
     )
-    return { ...file, name }
+    return { ...file, name, originalName: file.name }
   })
   if (problems.length > 0) throw new InputErrors(problems)
   return { ...plan, files }

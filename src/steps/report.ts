@@ -45,6 +45,8 @@ export async function reportResult(
     const assetsJson = JSON.stringify(
       assets.map((a) => ({
         name: a.name,
+        original_name: a.originalName,
+        label: a.label,
         url: a.url,
         direct_asset_url: a.directAssetUrl,
         link_type: a.linkType,

@@ -13,6 +13,8 @@ export const GITHUB_ACTIONS_ISSUER = 'https://token.actions.githubusercontent.co
  * - GitLab: the project's CI configuration, https://host/group/app//.gitlab-ci.yml@ref, vouched
  *   for by the instance itself.
  * - Gongfeng has no OIDC issuer of its own: whoever signs runs elsewhere, so the user says who.
+ * - Forgejo/Gitea: an instance's Actions tokens (where it issues them) get no certificate identity
+ *   of a form Fulcio fixes for every instance, so the user says who signed, as on Gongfeng.
  * Undefined with the reason when there is no default.
  */
 export function expectedSigner(
@@ -41,6 +43,11 @@ export function expectedSigner(
       return {
         problem:
           'Gongfeng has no OIDC identity of its own, so there is no default signer: give --certificate_identity or --certificate_identity_regexp, and --certificate_oidc_issuer (the CI that signed the release)',
+      }
+    case 'gitea':
+      return {
+        problem:
+          'Forgejo/Gitea has no signer identity of a fixed form, so there is no default signer: give --certificate_identity or --certificate_identity_regexp, and --certificate_oidc_issuer (the CI that signed the release)',
       }
   }
 }

@@ -163,7 +163,11 @@ describe('GitHubForge: finding releases and tags', () => {
     const created = (await (
       await fetch(`${gh.apiUrl}/repos/${REPO}/releases`, {
         method: 'POST',
-        headers: { authorization: `Bearer ${TOKEN}`, 'user-agent': 'test' },
+        headers: {
+          authorization: `Bearer ${TOKEN}`,
+          'user-agent': 'test',
+          'content-type': 'application/json',
+        },
         body: JSON.stringify({ tag_name: 'v1.0.0' }),
       })
     ).json()) as { id: number }
@@ -477,7 +481,7 @@ describe('GitHubForge: dry-run descriptions', () => {
         recovery: 'give-way',
       }),
     ).toEqual([
-      `POST ${gh.apiUrl}/repos/${REPO}/releases/<new draft>/assets?name=my.app.zip (1 bytes)`,
+      `POST ${gh.apiUrl}/repos/${REPO}/releases/<new draft>/assets?name=my.app.zip (1 byte)`,
     ])
     expect(forge.describe({ kind: 'publish', tagName: 'v1.0.0', recovery: 'repeat' })).toEqual([
       `PATCH ${gh.apiUrl}/repos/${REPO}/releases/<new draft> (draft: false)`,

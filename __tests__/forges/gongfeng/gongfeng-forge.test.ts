@@ -204,12 +204,17 @@ describe('reading releases and tags', () => {
 describe('creating and updating releases', () => {
   beforeEach(() => setup())
 
-  it('creates with a form body: tag, start_point, tag_message, title, description, labels, type', async () => {
+  it('creates with a form body of the documented fields: tag, start_point, tag_message, description, labels, type', async () => {
     const result = await engine.create(
       fields({ name: 'App', description: 'Notes', tagMessage: 'Annotated', labels: ['x', 'y'] }),
     )
     expect(result.created).toBe(true)
-    expect(result.release).toMatchObject({ name: 'App', description: 'Notes', labels: ['x', 'y'] })
+    // No title is sent (the page documents none; the fake refuses it): the release shows its tag.
+    expect(result.release).toMatchObject({
+      name: 'v1.0.0',
+      description: 'Notes',
+      labels: ['x', 'y'],
+    })
     const post = gf.requests.filter({ method: 'POST' })[0]
     expect(post?.headers['content-type']).toBe('application/x-www-form-urlencoded')
     expect(gf.project(PROJECT).tags.get('v1.0.0')?.message).toBe('Annotated')
@@ -276,13 +281,13 @@ describe('creating and updating releases', () => {
     })
   })
 
-  it('updates title, description and labels with PUT by tag', async () => {
+  it('updates description and labels with PUT by tag, and sends no title', async () => {
     const release = await createdRelease()
     const updated = await forge.updateRelease(
       release,
       fields({ name: 'New', description: 'd', labels: ['z'] }),
     )
-    expect(updated).toMatchObject({ name: 'New', description: 'd', labels: ['z'] })
+    expect(updated).toMatchObject({ name: 'v1.0.0', description: 'd', labels: ['z'] })
     expect(writes()).toEqual([`PUT ${API_PROJECT}/releases/v1.0.0`])
   })
 })
@@ -380,25 +385,31 @@ describe('attachments', () => {
     expect(error).toMatchObject({ code: 'ASSET_TOO_LARGE', input: 'assets' })
   })
 
-  it('measures the size with HEAD', async () => {
-    const release = await createdRelease()
-    await uploadAsAnotherJob('v1.0.0', 'a.txt', '12345')
-    const [asset] = await forge.listAssets(release, 'v1.0.0')
-    gf.requests.clear()
-    expect(await forge.fetchAssetSize(release, asset!)).toBe(5)
-    expect(gf.requests.all().map((r) => r.method)).toEqual(['HEAD'])
-  })
+  // The seed documents only GET for downloads ("文件流"): HEAD is never sent, whatever the
+  // server would answer to it.
+  it.each(['serve', 'not-found', 'method-not-allowed'] as const)(
+    'measures the size with a one-byte ranged GET and no HEAD (server HEAD: %s)',
+    async (head) => {
+      gf.config.head = head
+      const release = await createdRelease()
+      await uploadAsAnotherJob('v1.0.0', 'a.txt', '1234567')
+      const [asset] = await forge.listAssets(release, 'v1.0.0')
+      gf.requests.clear()
+      expect(await forge.fetchAssetSize(release, asset!)).toBe(7)
+      expect(gf.requests.all().map((r) => r.method)).toEqual(['GET'])
+      const get = gf.requests.filter({ method: 'GET' })[0]
+      expect(get?.headers.range).toBe('bytes=0-0')
+      expect(get?.status).toBe(206)
+    },
+  )
 
-  it('falls back to a one-byte ranged GET when the download endpoint refuses HEAD', async () => {
-    gf.config.headAllowed = false
+  it('measures an empty file from the 416 its one-byte range gets (Content-Range: bytes */0)', async () => {
     const release = await createdRelease()
-    await uploadAsAnotherJob('v1.0.0', 'a.txt', '1234567')
+    await uploadAsAnotherJob('v1.0.0', 'empty.txt', '')
     const [asset] = await forge.listAssets(release, 'v1.0.0')
     gf.requests.clear()
-    expect(await forge.fetchAssetSize(release, asset!)).toBe(7)
-    const get = gf.requests.filter({ method: 'GET' })[0]
-    expect(get?.headers.range).toBe('bytes=0-0')
-    expect(get?.status).toBe(206)
+    expect(await forge.fetchAssetSize(release, asset!)).toBe(0)
+    expect(gf.requests.all().map((r) => `${r.method} ${r.status ?? ''}`)).toEqual(['GET 416'])
   })
 
   it('waits for an attachment another job is replacing instead of failing the download', async () => {
@@ -453,7 +464,7 @@ describe('what the adapter says and never sends', () => {
       }),
     ).toEqual([
       `DELETE ${gf.apiUrl}/projects/tencent%2Fcode/releases/v1.0.0/attachments/a.zip`,
-      `POST ${gf.apiUrl}/projects/tencent%2Fcode/releases/v1.0.0/attachments (a.zip, 1 bytes)`,
+      `POST ${gf.apiUrl}/projects/tencent%2Fcode/releases/v1.0.0/attachments (a.zip, 1 byte)`,
     ])
     expect(forge.describe({ kind: 'publish', tagName: 'v1.0.0', recovery: 'repeat' })).toEqual([])
   })

@@ -48,7 +48,7 @@ export function hintsOf(error: unknown): string[] {
 
 /** A run's tag per forge, so failures name the forge in the release too. */
 export function tagFor(forge: ForgeName, suffix = ''): string {
-  return `v1.${['gitlab', 'gongfeng', 'github'].indexOf(forge)}.0${suffix}`
+  return `v1.${['gitlab', 'gongfeng', 'github', 'gitea'].indexOf(forge)}.0${suffix}`
 }
 
 /** Asserts nothing a user would clean by hand is left and every file is there once. */

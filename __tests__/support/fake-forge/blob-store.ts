@@ -89,6 +89,8 @@ class FileSink {
 }
 
 export class BlobStore {
+  /** Every blob this store kept, in order, even once removed: what a server ever accepted. */
+  readonly written: StoredBlob[] = []
   private nextId = 1
   // A promise, so concurrent first writes share one directory instead of each making one.
   private dir: Promise<string> | undefined
@@ -152,14 +154,25 @@ export class BlobStore {
       return { ok: false, reason: 'too-large', size }
     }
     const content = kept === undefined ? {} : { content: Buffer.concat(kept) }
-    return { ok: true, blob: { id, size, sha256: hash.digest('hex'), file, ...content } }
+    const blob: StoredBlob = { id, size, sha256: hash.digest('hex'), file, ...content }
+    this.written.push(blob)
+    return { ok: true, blob }
   }
 
-  /** The blob's bytes (zeros of the right length for a discarded blob). */
-  read(blob: StoredBlob): Readable {
-    if (blob.file !== undefined) return createReadStream(blob.file)
-    if (blob.content !== undefined) return Readable.from([blob.content])
-    let left = blob.size
+  /**
+   * The blob's bytes (zeros of the right length for a discarded blob); with `range`, only bytes
+   * `start` to `end` (inclusive).
+   */
+  read(blob: StoredBlob, range?: { readonly start: number; readonly end: number }): Readable {
+    if (blob.file !== undefined) {
+      return createReadStream(blob.file, range ?? { start: 0, end: Math.max(0, blob.size - 1) })
+    }
+    if (blob.content !== undefined) {
+      return Readable.from([
+        range === undefined ? blob.content : blob.content.subarray(range.start, range.end + 1),
+      ])
+    }
+    let left = range === undefined ? blob.size : range.end - range.start + 1
     return Readable.from(
       (function* zeros() {
         while (left > 0) {
@@ -169,6 +182,21 @@ export class BlobStore {
         }
       })(),
     )
+  }
+
+  /** Stores other bytes in place of a blob (tests that corrupt a stored file): the new blob. */
+  async replace(blob: StoredBlob, bytes: Buffer): Promise<StoredBlob> {
+    const written = await this.write(Readable.from([bytes]))
+    if (!written.ok) throw new Error(`could not store the replacement of blob ${blob.id}`)
+    await this.remove(blob)
+    return written.blob
+  }
+
+  /** The bytes of a blob, whole (small blobs only: tests). */
+  async bytes(blob: StoredBlob): Promise<Buffer> {
+    const chunks: Buffer[] = []
+    for await (const chunk of this.read(blob) as AsyncIterable<Buffer>) chunks.push(chunk)
+    return Buffer.concat(chunks)
   }
 
   async remove(blob: StoredBlob): Promise<void> {

@@ -199,6 +199,20 @@ describe('BlobStore', () => {
     setImmediate(() => failing.destroy(new Error('socket hang up')))
     const result = await store.write(failing)
     expect(result).toMatchObject({ ok: false, reason: 'aborted' })
+    expect(store.written).toEqual([])
+    await store.close()
+  })
+
+  it('lists every blob it kept, removed ones too', async () => {
+    const store = new BlobStore('disk')
+    const first = await store.write(Readable.from([Buffer.from('one')]))
+    await store.write(Readable.from([Buffer.from('two')]))
+    if (!first.ok) throw new Error('write failed')
+    await store.remove(first.blob)
+    expect(store.written.map((b) => b.sha256)).toEqual([
+      sha256(Buffer.from('one')),
+      sha256(Buffer.from('two')),
+    ])
     await store.close()
   })
 })
@@ -310,6 +324,28 @@ describe('fake server core', () => {
     const res = await call(`${server.url}/store/missing`, 'GET')
     expect(res.status).toBe(404)
     expect(fault.fired).toBe(1)
+  })
+
+  it('runs a hook when the request arrives, then handles it normally or as `then` says', async () => {
+    const seen: string[] = []
+    const hook = server.faults.add({
+      method: 'PUT',
+      kind: { hook: (request) => void seen.push(`${request.method} ${request.path}`) },
+    })
+    await call(`${server.url}/store/a`, 'PUT', { body: 'kept' })
+    expect((await call(`${server.url}/store/a`, 'GET')).text).toBe('kept')
+    server.faults.add({
+      method: 'PUT',
+      kind: { hook: () => void seen.push('then'), then: { status: 503 } },
+    })
+    expect((await call(`${server.url}/store/b`, 'PUT', { body: 'refused' })).status).toBe(503)
+    expect(seen).toEqual(['PUT /store/a', 'then'])
+    expect(hook.fired).toBe(1)
+    expect(server.requests.all().map((r) => r.fault)).toEqual([
+      'hook',
+      undefined,
+      'hook+status:503',
+    ])
   })
 
   it('hangs until the client gives up, and close() still finishes', async () => {

@@ -15,6 +15,9 @@ import type { RouteParams } from './router.js'
 
 export type HeaderMap = Record<string, string | number | readonly string[]>
 
+/** The most any caller of `bufferBody` keeps in memory. */
+const BUFFER_CAP = 32 * 1024 * 1024
+
 export class Exchange {
   readonly method: string
   /** Raw path with query, exactly as received. */
@@ -30,6 +33,8 @@ export class Exchange {
   suppressResponse = false
   private bodyTaken = false
   private bodyDone = false
+  /** The body once `bufferBody` read it, so a contract check and the handler can both read it. */
+  private buffered: Buffer | undefined
   private reading = false
   private sent = false
   private gone = false
@@ -106,17 +111,24 @@ export class Exchange {
     }
   }
 
-  /** Reads the whole body into memory (JSON and form bodies only); over `limit` → undefined. */
+  /**
+   * Reads the whole body into memory (JSON and form bodies only); over `limit` → undefined. It
+   * may be called again (a request check before routing, then the handler): the bytes are kept.
+   */
   async bufferBody(limit = 32 * 1024 * 1024): Promise<Buffer | undefined> {
+    if (this.buffered !== undefined) {
+      return this.buffered.length > limit ? undefined : this.buffered
+    }
     const chunks: Buffer[] = []
     let size = 0
-    let over = false
     for await (const chunk of this.body()) {
       size += chunk.length
-      if (size > limit) over = true
-      if (!over) chunks.push(chunk)
+      // Kept up to a bound of its own, so a later, larger limit still sees the whole body.
+      if (size <= BUFFER_CAP) chunks.push(chunk)
     }
-    return over ? undefined : Buffer.concat(chunks)
+    if (size > BUFFER_CAP) return undefined
+    this.buffered = Buffer.concat(chunks)
+    return this.buffered.length > limit ? undefined : this.buffered
   }
 
   /** Drops the connection without answering (faults). */

@@ -6,7 +6,7 @@
  * still has firings left handles it (one fault per request). A rule with `after: n` lets its
  * first n matching requests through untouched.
  */
-import { matchesPath } from './request-log.js'
+import { matchesPath, type LoggedRequest } from './request-log.js'
 
 export type FaultKind =
   /**
@@ -30,6 +30,12 @@ export type FaultKind =
   | { readonly latencyMs: number }
   /** Read the body, then never answer (until the client gives up or the server closes). */
   | { readonly hang: true }
+  /**
+   * Run `hook` when the request arrives (before its body is read), then handle the request as
+   * `then` says, or normally. Lets a test act at a known point of a run, e.g. change a file the
+   * client is about to upload.
+   */
+  | { readonly hook: (request: LoggedRequest) => void | Promise<void>; readonly then?: FaultKind }
 
 export interface FaultRule {
   readonly method?: string
@@ -66,6 +72,7 @@ export const describeFault = (kind: FaultKind): string => {
   if ('status' in kind) return `status:${kind.status}`
   if ('reset' in kind) return `reset:${kind.reset}`
   if ('latencyMs' in kind) return 'latency'
+  if ('hook' in kind) return kind.then === undefined ? 'hook' : `hook+${describeFault(kind.then)}`
   return 'hang'
 }
 

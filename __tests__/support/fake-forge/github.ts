@@ -44,6 +44,7 @@ import {
   type PersonalityContext,
 } from './server.js'
 import { checkRequest } from './github/access.js'
+import { checkAgainstOpenApi } from './github/openapi.js'
 import { registerAssetRoutes, registerWebRoutes } from './github/assets-routes.js'
 import { registerAttestationRoutes } from './github/attestations-routes.js'
 import type { GitHubConfig, GitHubContext, TagLookupLag } from './github/context.js'
@@ -65,10 +66,16 @@ export interface FakeGitHubOptions extends Omit<FakeServerOptions, 'port'> {
   readonly maxAssetBytes?: number
   /** Default 5000. */
   readonly rateLimit?: number
+  /** GitHub's secondary limit on content-creating requests; off by default. */
+  readonly secondaryLimit?: GitHubConfig['secondaryLimit']
   /** Clock for timestamps and the lag; default `Date.now`. */
   readonly now?: () => Date | number
   /** Fixed ports on 127.0.0.1 (`npm run fake-forge`); default any free port for each server. */
   readonly ports?: { readonly api?: number; readonly uploads?: number; readonly downloads?: number }
+  /** Default true; false models servers from before assets carried `digest`. */
+  readonly digests?: boolean
+  /** Default true; false models storage that signs download URLs for GET only (HEAD → 403). */
+  readonly storageAnswersHead?: boolean
 }
 
 export type ServerName = 'api' | 'uploads' | 'downloads'
@@ -118,12 +125,15 @@ export interface FakeGitHub {
   writeRequests(): (LoggedRequest & { readonly server: ServerName })[]
   /** Every request over every server whose headers include `name`. */
   withHeader(name: string): (LoggedRequest & { readonly server: ServerName })[]
+  /** Content-creating requests refused for the secondary limit (`secondaryLimit`). */
+  readonly secondaryRefusals: number
   /** Makes matching requests hit one of GitHub's rate limits (a core fault with its body and headers). */
   rateLimit(fault: RateLimitFault): FaultHandle
   close(): Promise<void>
 }
 
 const API_VERSIONS = ['2022-11-28']
+const CONTENT_WRITES: ReadonlySet<string> = new Set(['POST', 'PATCH', 'PUT', 'DELETE'])
 
 const serverErrorBody = JSON.stringify({ message: 'Server Error' })
 
@@ -142,6 +152,28 @@ export const startFakeGitHub = async (options: FakeGitHubOptions = {}): Promise<
     apiVersions: API_VERSIONS,
     rateLimit: options.rateLimit ?? 5000,
     uploadFaults: [],
+    ...(options.secondaryLimit === undefined ? {} : { secondaryLimit: options.secondaryLimit }),
+    digests: options.digests ?? true,
+    storageAnswersHead: options.storageAnswersHead ?? true,
+    // Older GitHub Enterprise Server routes `git/ref/tags%2Fv1` nowhere (404); github.com decodes it.
+    encodedRefSlash: enterprise ? 'not-found' : 'accepted',
+  }
+  /** When each content-creating request arrived, over the API and uploads hosts together. */
+  const contentWrites: number[] = []
+  const secondary = { refused: 0 }
+  /** Seconds until a write is allowed again, or undefined when this one is within the limit. */
+  const overSecondaryLimit = (method: string): number | undefined => {
+    if (config.secondaryLimit === undefined || !CONTENT_WRITES.has(method)) return undefined
+    const at = now()
+    for (const window of config.secondaryLimit) {
+      const recent = contentWrites.filter((t) => t > at - window.windowMs)
+      if (recent.length >= window.limit) {
+        const oldest = recent[recent.length - window.limit] ?? at
+        return Math.max(1, Math.ceil((oldest + window.windowMs - at) / 1000))
+      }
+    }
+    contentWrites.push(at)
+    return undefined
   }
   const state = new GitHubState(now)
   const timeline: TimelineEntry[] = []
@@ -214,12 +246,24 @@ export const startFakeGitHub = async (options: FakeGitHubOptions = {}): Promise<
         },
         intercept: async (ex) => {
           const onUploads = enterprise && ex.pathname.startsWith(`${uploadsPrefix}/`)
-          timeline.push({
-            server: onUploads ? 'uploads' : server,
-            method: ex.method,
-            path: ex.rawPath,
-          })
+          const host = onUploads || server === 'uploads' ? 'uploads' : 'api'
+          timeline.push({ server: host, method: ex.method, path: ex.rawPath })
           usage.used += 1
+          const retryAfter = overSecondaryLimit(ex.method)
+          if (retryAfter !== undefined) {
+            secondary.refused += 1
+            await ex.json(
+              403,
+              { message: SECONDARY_RATE_LIMIT, documentation_url: secondaryRateLimitDocs },
+              { 'retry-after': String(retryAfter) },
+            )
+            return true
+          }
+          // Every request is held to GitHub's OpenAPI description first (see github/openapi.ts).
+          await checkAgainstOpenApi(ex, {
+            host,
+            prefix: host === 'uploads' ? uploadsPrefix : apiPrefix,
+          })
           return checkRequest(ex, state, config)
         },
         defaultHeaders: () => ({
@@ -303,6 +347,9 @@ export const startFakeGitHub = async (options: FakeGitHubOptions = {}): Promise<
       const repo = state.repo(fullName)
       if (repo === undefined) throw new Error(`no repository ${fullName}`)
       return repo
+    },
+    get secondaryRefusals() {
+      return secondary.refused
     },
     writeRequests: () => tagged((server) => server.writeRequests()),
     withHeader: (name) => tagged((server) => server.requests.withHeader(name)),

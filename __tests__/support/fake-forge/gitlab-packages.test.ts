@@ -102,6 +102,8 @@ describe('generic packages', () => {
   })
 
   it('validates package coordinates like Grape', async () => {
+    // How GitLab answers requests a client must not send: the request checks step aside.
+    gl.config.checkRequests = false
     const body = Buffer.from('x')
     expect(
       (await api('PUT', '/projects/7/packages/generic/bad%20name/1.0.0/a.bin', { body })).body,
@@ -201,10 +203,51 @@ describe('markdown uploads', () => {
       markdown: `[app_v1.tar.gz](${String(res.json.url)})`,
     })
     const back = await fetch(`${gl.url}${String(res.json.full_path)}`, {
-      headers: { 'PRIVATE-TOKEN': DEV },
+      headers: { cookie: `_gitlab_session=${gl.state.signIn(DEV)}` },
     })
     expect(sha256(Buffer.from(await back.arrayBuffer()))).toBe(sha256(data))
+    // The web page takes no API token: on a private project it sends a token holder to sign in.
+    const withToken = await call(`${gl.url}${String(res.json.full_path)}`, 'GET', { token: DEV })
+    expect([withToken.status, withToken.headers.get('location')]).toEqual([
+      302,
+      `${gl.url}/users/sign_in`,
+    ])
+    // The API route (GitLab 17.4) serves it to the token, ranges included.
+    const path = String(res.json.full_path).replace(/^\/-\/project\/7\/uploads\//, '')
+    const viaApi = await api('GET', `/projects/7/uploads/${path}`, {
+      headers: { range: 'bytes=0-0' },
+    })
+    expect([viaApi.status, viaApi.headers.get('content-range')]).toEqual([206, 'bytes 0-0/50000'])
+    // ... but not to the CI job token, which the route does not opt in to.
+    const job = await api('GET', `/projects/7/uploads/${path}`, { auth: 'job', token: JOB })
+    expect(job.status).toBe(404)
   })
+
+  it('has no API route for uploads before 17.4', async () => {
+    await start({ version: '17.3.0' })
+    const res = await upload('a.txt', Buffer.from('x'))
+    const path = String(res.json.full_path).replace(/^\/-\/project\/7\/uploads\//, '')
+    const viaApi = await api('GET', `/projects/7/uploads/${path}`)
+    expect([viaApi.status, viaApi.body]).toEqual([404, { error: '404 Not Found' }])
+  })
+
+  it.each(['signed-any-method', 'signed-for-get'] as const)(
+    'redirects downloads to object storage (%s), which refuses HEAD when signed for GET only',
+    async (objectStorage) => {
+      await start({ objectStorage })
+      const data = randomBytes(1000)
+      const res = await upload('a.bin', data)
+      const path = String(res.json.full_path).replace(/^\/-\/project\/7\/uploads\//, '')
+      const redirect = await api('GET', `/projects/7/uploads/${path}`)
+      expect(redirect.status).toBe(302)
+      const location = redirect.headers.get('location') ?? ''
+      expect(location).toMatch(/\/-\/object-storage\/.*X-Amz-Signature=/)
+      const ranged = await call(location, 'GET', { headers: { range: 'bytes=0-0' } })
+      expect([ranged.status, ranged.headers.get('content-range')]).toEqual([206, 'bytes 0-0/1000'])
+      const head = await call(location, 'HEAD')
+      expect(head.status).toBe(objectStorage === 'signed-for-get' ? 403 : 200)
+    },
+  )
 
   it('refuses a CI job token (401) and an oversized file (413)', async () => {
     await start({ maxAttachmentBytes: 1000 })
@@ -221,7 +264,9 @@ describe('markdown uploads', () => {
     expect(res.json).not.toHaveProperty('id')
     expect(res.json.full_path).toMatch(/^\/group\/app\/uploads\/[0-9a-f]{32}\/dk\.png$/)
     expect(res.json.markdown).toBe(`![dk](${String(res.json.url)})`)
-    const back = await call(`${gl.url}${String(res.json.full_path)}`, 'GET', { token: DEV })
+    const back = await call(`${gl.url}${String(res.json.full_path)}`, 'GET', {
+      session: gl.state.signIn(DEV),
+    })
     expect([back.status, back.text]).toEqual([200, 'png'])
   })
 })

@@ -34,7 +34,9 @@ import type {
   GitLabFeatures,
   GitLabThrottle,
 } from './gitlab/context.js'
+import { checkGrapeParams } from './gitlab/grape-params.js'
 import { registerLinkRoutes } from './gitlab/links-routes.js'
+import { registerObjectStorageRoutes } from './gitlab/object-storage.js'
 import { registerPackageRoutes } from './gitlab/packages-routes.js'
 import { registerReleaseRoutes } from './gitlab/releases-routes.js'
 import { registerRepositoryRoutes } from './gitlab/repository-routes.js'
@@ -59,6 +61,10 @@ export interface FakeGitLabOptions extends FakeServerOptions {
   /** Default true: a created release gets an evidence right after the create response. */
   readonly autoEvidence?: boolean
   readonly throttle?: GitLabThrottle
+  /** Default true; false models servers whose package files have no `file_sha256`. */
+  readonly packageFileSha256?: boolean
+  /** Default `local`; see GitLabConfig.objectStorage. */
+  readonly objectStorage?: GitLabConfig['objectStorage']
   /** Clock for created_at / released_at / upcoming_release; default `Date.now`. */
   readonly now?: () => Date | number
   readonly projects?: readonly ProjectSeed[]
@@ -104,6 +110,9 @@ export const startFakeGitLab = async (options: FakeGitLabOptions = {}): Promise<
     allowDuplicates: options.allowDuplicates ?? true,
     autoEvidence: options.autoEvidence ?? true,
     throttle: options.throttle,
+    checkRequests: true,
+    packageFileSha256: options.packageFileSha256 ?? true,
+    objectStorage: options.objectStorage ?? 'local',
   }
   const throttle = new Throttle()
   let state: GitLabState | undefined
@@ -118,6 +127,7 @@ export const startFakeGitLab = async (options: FakeGitLabOptions = {}): Promise<
     registerPackageRoutes(router, context)
     registerUploadRoutes(router, context)
     registerWebRoutes(router, context)
+    registerObjectStorageRoutes(router, context)
     return {
       router,
       notFound: (ex) => (ex.pathname.startsWith('/api/') ? routeNotFound(ex) : webNotFound(ex)),
@@ -148,6 +158,8 @@ export const startFakeGitLab = async (options: FakeGitLabOptions = {}): Promise<
         }
       },
       intercept: async (ex) => {
+        // Every request to a route of grape-params.ts is held to GitLab's own declarations.
+        if (config.checkRequests) await checkGrapeParams(ex)
         if (config.throttle === undefined || !ex.pathname.startsWith('/api/')) return false
         const headers = throttle.hit(config.throttle, now())
         if (headers === undefined) return false

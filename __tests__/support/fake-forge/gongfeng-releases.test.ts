@@ -1,4 +1,5 @@
 import { startFakeGongfeng, type FakeGongfeng } from './gongfeng.js'
+import { CONTRACT_MARKER } from './contract-violation.js'
 import { call, type CallOptions } from './http-test-client.js'
 
 const PROJECT = 'tencent%2Fcode'
@@ -33,10 +34,36 @@ afterEach(async () => {
   await gf.close()
 })
 
+describe('requests held to the seed page', () => {
+  it.each([
+    ['POST', RELEASES, 'tag=v1&start_point=master&title=App', "'title' is not a parameter"],
+    ['PUT', `${RELEASES}/v1`, 'description=x&title=App', "'title' is not a parameter"],
+    ['PUT', `${RELEASES}/v1`, 'type=draft', 'type="draft" is not a documented value'],
+    ['GET', `${RELEASES}?order=asc`, undefined, "'order' is not a parameter"],
+  ])('refuses %s %s with %s, and records it', async (method, path, form, problem) => {
+    gf.state.addRelease('tencent/code', { tag: 'v1' })
+    const res = await api(method, path, form === undefined ? {} : { form })
+    expect(res.status).toBe(400)
+    expect(String(res.json.message)).toContain(CONTRACT_MARKER)
+    expect(String(res.json.message)).toContain(problem)
+    expect(gf.errors.map((e) => e.name)).toEqual(['ContractViolation'])
+    // Recorded for the test to fail; cleared here, where it is the point of the test.
+    gf.errors.length = 0
+  })
+
+  it('takes the documented parameters and the private_token query', async () => {
+    const res = await api('POST', `${RELEASES}?private_token=${DEV}`, {
+      token: undefined,
+      form: 'tag=v1&start_point=master&tag_message=m&type=release&description=d&labels=a',
+    })
+    expect(res.status).toBe(201)
+  })
+})
+
 describe('releases: create and read', () => {
   it('creates a release and its annotated tag from start_point, in the shape of the seed', async () => {
     const res = await api('POST', RELEASES, {
-      form: 'tag=v1.0.0&start_point=master&tag_message=Version+1&title=App+1.0&description=Notes&labels=stable,linux&type=release',
+      form: 'tag=v1.0.0&start_point=master&tag_message=Version+1&description=Notes&labels=stable,linux&type=release',
     })
     expect(res.status).toBe(201)
     expect(Object.keys(res.json)).toEqual([
@@ -62,7 +89,8 @@ describe('releases: create and read', () => {
       },
       project_id: 85436,
       tag: 'v1.0.0',
-      title: 'App 1.0',
+      // The page documents no title to set: a release's title is its tag.
+      title: 'v1.0.0',
       type: 'release',
       attachments: [],
       description: 'Notes',
@@ -234,11 +262,11 @@ describe('releases: list, update, delete', () => {
     expect(capped.headers.get('x-per-page')).toBe('100')
   })
 
-  it('updates description, title and labels by tag', async () => {
+  it('updates description and labels by tag', async () => {
     gf.state.addRelease('tencent/code', { tag: 'v1', labels: ['old'] })
-    const res = await api('PUT', `${RELEASES}/v1`, { form: 'description=New&title=T&labels=a,b' })
+    const res = await api('PUT', `${RELEASES}/v1`, { form: 'description=New&labels=a,b' })
     expect(res.status).toBe(200)
-    expect(res.json).toMatchObject({ description: 'New', title: 'T', labels: ['a', 'b'] })
+    expect(res.json).toMatchObject({ description: 'New', title: 'v1', labels: ['a', 'b'] })
     expect(res.json.updated_at).toMatch(GONGFENG_DATE)
     expect((await api('PUT', `${RELEASES}/v9`, { form: 'description=x' })).status).toBe(404)
   })

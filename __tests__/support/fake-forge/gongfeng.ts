@@ -21,6 +21,7 @@
 import { randomBytes } from 'node:crypto'
 import { STATUS_CODES } from 'node:http'
 import { registerAttachmentRoutes } from './gongfeng/attachments-routes.js'
+import { checkDocumentedParams } from './gongfeng/documented-params.js'
 import type { AuthUsage, GongfengConfig, GongfengContext } from './gongfeng/context.js'
 import { registerReleaseRoutes } from './gongfeng/releases-routes.js'
 import { registerRepositoryRoutes } from './gongfeng/repository-routes.js'
@@ -69,10 +70,11 @@ export const startFakeGongfeng = async (
 ): Promise<FakeGongfeng> => {
   const now = options.now ?? Date.now
   const config: GongfengConfig = {
+    checkRequests: true,
     maxAttachmentBytes: options.maxAttachmentBytes ?? GONGFENG_MAX_ATTACHMENT_BYTES,
     createOnBaseline: options.createOnBaseline ?? 'upgrade',
     duplicateAttachment: options.duplicateAttachment ?? 'reject',
-    headAllowed: options.headAllowed ?? true,
+    head: options.head ?? 'serve',
     emptyAttachments: options.emptyAttachments ?? 'array',
   }
   const auth: AuthUsage = { header: 0, query: 0 }
@@ -107,6 +109,9 @@ export const startFakeGongfeng = async (
           }),
         }
       },
+      // Every request to a documented endpoint is held to the seed page's parameter list.
+      intercept: (ex) =>
+        config.checkRequests ? checkDocumentedParams(ex) : Promise.resolve(false),
       defaultHeaders: () => ({ 'x-request-id': randomBytes(16).toString('hex') }),
     }
   }, options)

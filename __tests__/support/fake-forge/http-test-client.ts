@@ -10,6 +10,8 @@ export interface CallOptions {
   readonly form?: string
   readonly body?: Buffer | string | FormData
   readonly headers?: Record<string, string>
+  /** A browser session cookie (`_gitlab_session`) for GitLab's web pages, which take no token. */
+  readonly session?: string
   readonly signal?: AbortSignal
   readonly redirect?: FetchInit['redirect']
 }
@@ -34,6 +36,7 @@ export const call = async (
   options: CallOptions = {},
 ): Promise<CallResult> => {
   const headers: Record<string, string> = { ...options.headers }
+  if (options.session !== undefined) headers.cookie = `_gitlab_session=${options.session}`
   if (options.token !== undefined) {
     if (options.auth === 'bearer') headers.authorization = `Bearer ${options.token}`
     else headers[AUTH_HEADER[options.auth ?? 'private']] = options.token

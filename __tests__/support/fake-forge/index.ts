@@ -2,6 +2,7 @@
  * Fake forge servers for tests, the demo and the benchmark. See README.md in this folder.
  */
 export { startFakeServer } from './server.js'
+export { CONTRACT_MARKER, ContractViolation } from './contract-violation.js'
 export type {
   FakeServer,
   FakeServerOptions,
@@ -48,3 +49,4 @@ export type { GitLabConfig, GitLabFeatures, GitLabThrottle } from './gitlab/cont
 export { TEST_TLS } from './test-tls.js'
 export { startFakeGongfeng, type FakeGongfeng, type FakeGongfengOptions } from './gongfeng.js'
 export { startFakeGitHub, type FakeGitHub, type FakeGitHubOptions } from './github.js'
+export { startFakeGitea, type FakeGitea, type FakeGiteaOptions } from './gitea.js'

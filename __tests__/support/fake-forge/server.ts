@@ -12,6 +12,7 @@ import {
 import { createServer as createHttpsServer } from 'node:https'
 import type { AddressInfo, Socket } from 'node:net'
 import { BlobStore, type StorageMode } from './blob-store.js'
+import { CONTRACT_MARKER, ContractViolation } from './contract-violation.js'
 import { Exchange, Link, type HeaderMap } from './exchange.js'
 import { describeFault, Faults, type FaultKind } from './faults.js'
 import { RequestLog, type LoggedRequest } from './request-log.js'
@@ -115,6 +116,10 @@ export const startFakeServer = async (
 
   /** Resolves true when the fault fully handled the request. */
   const applyFault = async (kind: FaultKind, ex: Exchange): Promise<boolean> => {
+    if ('hook' in kind) {
+      await kind.hook(ex.entry)
+      return kind.then === undefined ? closed : applyFault(kind.then, ex)
+    }
     if ('latencyMs' in kind) {
       await sleep(kind.latencyMs)
       return closed
@@ -199,6 +204,14 @@ export const startFakeServer = async (
       }
     } catch (caught) {
       const error = caught instanceof Error ? caught : new Error(String(caught))
+      if (error instanceof ContractViolation) {
+        // Recorded even when the client went away: the request itself was wrong.
+        errors.push(error)
+        if (!ex.responded && !ex.clientGone) {
+          await ex.json(400, { message: `${CONTRACT_MARKER}: ${error.message}` })
+        }
+        return
+      }
       if (ex.clientGone) return
       errors.push(error)
       if (ex.suppressResponse) ex.destroyConnection()

@@ -11,6 +11,7 @@ import type { Logger } from '../../log.js'
 import { derivedFileOf, type Step } from '../../plan/steps.js'
 import type {
   Attestations,
+  AssetLabels,
   DraftReleases,
   Forge,
   LinkSpec,
@@ -36,6 +37,7 @@ import { gitHubStoredName } from './stored-name.js'
 import { StreamedFile } from './streamed-file.js'
 import { createTransportFetch, LABEL_HEADER } from './transport-fetch.js'
 import type { GitHubAsset, GitHubRef, GitHubRelease } from './wire.js'
+import { plural } from '../../plural.js'
 
 /** The REST API version this adapter is written against (docs: "API versions"). */
 export const GITHUB_API_VERSION = '2022-11-28'
@@ -68,7 +70,7 @@ interface AssetHandle {
  * draft, filled, verified and then published, so nobody sees a release with missing files and
  * immutable releases work. Files are uploaded to the release's `upload_url`.
  */
-export class GitHubForge implements Forge, DraftReleases, Attestations {
+export class GitHubForge implements Forge, DraftReleases, AssetLabels, Attestations {
   readonly platform = 'github' as const
   readonly rules = gitHubAssetRules
 
@@ -94,7 +96,7 @@ export class GitHubForge implements Forge, DraftReleases, Attestations {
 
   constructor(
     private readonly options: GitHubForgeOptions,
-    http: Transport,
+    private readonly http: Transport,
     private readonly log: Logger,
   ) {
     this.api = options.apiUrl.replace(/\/+$/, '')
@@ -239,7 +241,13 @@ export class GitHubForge implements Forge, DraftReleases, Attestations {
       // of a build matrix may have stored exactly these bytes (SHA256SUMS, the evidence) since
       // the engine looked, and then there is nothing to do.
       const current = (await this.listRawAssets(releaseId)).find((a) => a.name === name)
-      if (current?.state === 'uploaded' && (await holdsFile(current, file))) {
+      // Only GitHub's digest can show that: the engine decided to replace because the content
+      // differs, which the same size does not disprove (a file corrupted in place keeps it).
+      if (
+        current?.state === 'uploaded' &&
+        sha256Of(current) !== undefined &&
+        (await holdsFile(current, file))
+      ) {
         return { kind: 'created', value: this.toRemoteAsset(release, current) }
       }
       if (current?.state === 'uploaded') {
@@ -292,6 +300,33 @@ export class GitHubForge implements Forge, DraftReleases, Attestations {
     if (handle === undefined) return
     try {
       await this.deleteRawAsset(handle.assetId, asset.name)
+    } catch (error) {
+      throw translateUploadError(error, { name: asset.name }, this.options.repository, release)
+    }
+  }
+
+  /**
+   * `PATCH /repos/{owner}/{repo}/releases/assets/{asset_id}` with `label`: the name shown for a
+   * file GitHub stored under another ("Update a release asset").
+   */
+  async labelAsset(
+    release: RemoteRelease,
+    asset: RemoteAsset,
+    label: string,
+  ): Promise<RemoteAsset> {
+    const handle = requireHandle(asset)
+    try {
+      const updated = await this.call(`label ${asset.name}`, async (headers) => {
+        const response = await this.octokit.rest.repos.updateReleaseAsset({
+          owner: this.owner,
+          repo: this.repo,
+          asset_id: handle.assetId,
+          label,
+          headers,
+        })
+        return response.data
+      })
+      return this.toRemoteAsset(release, updated)
     } catch (error) {
       throw translateUploadError(error, { name: asset.name }, this.options.repository, release)
     }
@@ -401,7 +436,7 @@ export class GitHubForge implements Forge, DraftReleases, Attestations {
    * pre-signed storage URL on another host (or, as the docs allow, the bytes themselves). The
    * transport follows it without credentials: the token stays with the API.
    */
-  async openAsset(asset: RemoteAsset): Promise<Readable | undefined> {
+  async openAsset(asset: RemoteAsset, _release?: RemoteRelease): Promise<Readable | undefined> {
     const handle = requireHandle(asset)
     let response
     try {
@@ -425,24 +460,39 @@ export class GitHubForge implements Forge, DraftReleases, Attestations {
     return Readable.from([Buffer.alloc(0)])
   }
 
+  /**
+   * `GET /releases/assets/{id}` with `Accept: application/octet-stream` and `Range: bytes=0-0`:
+   * the 302 to storage is followed (without the token) and the storage answers 206 with
+   * `Content-Range: bytes 0-0/<size>`. HEAD is no operation of GitHub's OpenAPI description for
+   * this path, and storage pre-signed for GET answers HEAD with 403.
+   */
   async fetchAssetSize(_release: RemoteRelease, asset: RemoteAsset): Promise<number> {
     const handle = requireHandle(asset)
-    const response = await this.call(`check ${asset.name}`, (headers) =>
-      this.octokit.request('HEAD /repos/{owner}/{repo}/releases/assets/{asset_id}', {
-        owner: this.owner,
-        repo: this.repo,
-        asset_id: handle.assetId,
-        headers: { ...headers, accept: 'application/octet-stream' },
-      }),
-    )
-    const length = Number(response.headers['content-length'])
-    if (!Number.isFinite(length)) {
+    // Straight through the transport (its credentials go to the API origin only and are dropped
+    // at the redirect), so the unread rest of the body is destroyed as a node stream.
+    const response = await this.http.stream({
+      method: 'GET',
+      url: `${this.api}/repos/${encodeURIComponent(this.owner)}/${encodeURIComponent(this.repo)}/releases/assets/${handle.assetId}`,
+      headers: {
+        accept: 'application/octet-stream',
+        range: 'bytes=0-0',
+        'x-github-api-version': GITHUB_API_VERSION,
+      },
+      // An empty file has no byte 0: 416 with `Content-Range: bytes */0` (RFC 9110 §15.5.17).
+      acceptStatus: [416],
+      label: `check ${asset.name}`,
+    })
+    // Only the headers matter; a server that ignored the range must not send the whole file.
+    response.body.on('error', () => undefined)
+    response.body.destroy()
+    const size = sizeFromHeaders(response.status, response.headers)
+    if (size === undefined) {
       throw new ReleaseError({
         code: 'VERIFY_FAILED',
-        message: `GitHub served ${asset.name} without a Content-Length.`,
+        message: `GitHub served ${asset.name} without telling its size (no Content-Range or Content-Length).`,
       })
     }
-    return length
+    return size
   }
 
   describe(step: Step): string[] {
@@ -458,11 +508,15 @@ export class GitHubForge implements Forge, DraftReleases, Attestations {
       case 'upload': {
         const name = gitHubStoredName(step.file.name)
         const handle = step.replacing?.handle as AssetHandle | undefined
+        const original = step.file.originalName
         return [
           ...(handle === undefined
             ? []
             : [`DELETE ${releases}/assets/${handle.assetId} (${name})`]),
-          upload(name, `${step.file.size} bytes`),
+          upload(
+            name,
+            `${plural(step.file.size, 'byte')}${original === undefined ? '' : `, label ${original}`}`,
+          ),
         ]
       }
       case 'write-checksums':
@@ -476,6 +530,10 @@ export class GitHubForge implements Forge, DraftReleases, Attestations {
         ]
       case 'publish':
         return [`PATCH ${releases}/${releaseId} (draft: false)`]
+      case 'label': {
+        const handle = step.asset.handle as AssetHandle | undefined
+        return [`PATCH ${releases}/assets/${handle?.assetId ?? '?'} (label ${step.label})`]
+      }
       case 'link':
       case 'collect-server-evidence':
       case 'verify':
@@ -536,9 +594,14 @@ export class GitHubForge implements Forge, DraftReleases, Attestations {
   ): Promise<GitHubAsset> {
     const url = uploadEndpoint(release)
     this.learnUploadOrigin(url)
+    // GitHub renames names with special characters and keeps the original only as the label.
+    const label =
+      file.originalName !== undefined && file.originalName !== file.name
+        ? `&label=${encodeURIComponent(file.originalName)}`
+        : ''
     return this.call(`upload ${file.name}`, async (headers) => {
       const response = await this.octokit.request(
-        `POST ${url}?name=${encodeURIComponent(file.name)}`,
+        `POST ${url}?name=${encodeURIComponent(file.name)}${label}`,
         {
           data: new StreamedFile(file.path, file.size, file.contentType, onProgress, file.digest),
           headers: { ...headers, 'content-type': file.contentType },
@@ -558,7 +621,7 @@ export class GitHubForge implements Forge, DraftReleases, Attestations {
     if ((sha256 !== undefined && sha256 !== expected) || stored.size !== file.size) {
       throw new ReleaseError({
         code: 'VERIFY_FAILED',
-        message: `GitHub stored ${stored.name} with ${stored.size} bytes and sha256 ${sha256 ?? 'unknown'}, but the file has ${file.size} bytes and sha256 ${expected}.`,
+        message: `GitHub stored ${stored.name} with ${plural(stored.size, 'byte')} and sha256 ${sha256 ?? 'unknown'}, but the file has ${plural(file.size, 'byte')} and sha256 ${expected}.`,
         hint: 'The upload was corrupted on the way; run the job again.',
       })
     }
@@ -602,15 +665,7 @@ export class GitHubForge implements Forge, DraftReleases, Attestations {
   private async readTagCommitUncached(tagName: string): Promise<string | undefined> {
     let ref: GitHubRef
     try {
-      ref = await this.call(`read tag ${tagName}`, async (headers) => {
-        const response = await this.octokit.rest.git.getRef({
-          owner: this.owner,
-          repo: this.repo,
-          ref: `tags/${tagName}`,
-          headers,
-        })
-        return response.data
-      })
+      ref = await this.readRef('tag', `tags/${tagName}`)
     } catch (error) {
       // 409: "Git Repository is empty."
       if (isHttpStatus(error, 404, 409)) return undefined
@@ -626,6 +681,24 @@ export class GitHubForge implements Forge, DraftReleases, Attestations {
       }),
     )
     return tag.data.object.sha
+  }
+
+  /**
+   * `GET /repos/{owner}/{repo}/git/ref/{ref}` with the slash of `tags/v1` sent as a slash. The
+   * description marks `ref` `x-multi-segment`, but Octokit expands `{ref}` as one segment and
+   * sends `tags%2Fv1`, which older GitHub Enterprise Server answers with 404 (a present tag
+   * then looks missing). Each segment is encoded on its own instead.
+   */
+  private readRef(what: string, ref: string): Promise<GitHubRef> {
+    const path = ref.split('/').map(encodeURIComponent).join('/')
+    return this.call(`read ${what} ${ref.replace(/^[a-z]+\//, '')}`, async (headers) => {
+      const response = await this.octokit.request(`GET /repos/{owner}/{repo}/git/ref/${path}`, {
+        owner: this.owner,
+        repo: this.repo,
+        headers,
+      })
+      return response.data as GitHubRef
+    })
   }
 
   /**
@@ -700,15 +773,7 @@ export class GitHubForge implements Forge, DraftReleases, Attestations {
     const target = release.target_commitish
     if (/^[0-9a-f]{40}$/i.test(target)) return target.toLowerCase()
     try {
-      const ref = await this.call(`read branch ${target}`, async (headers) => {
-        const response = await this.octokit.rest.git.getRef({
-          owner: this.owner,
-          repo: this.repo,
-          ref: `heads/${target}`,
-          headers,
-        })
-        return response.data
-      })
+      const ref = await this.readRef('branch', `heads/${target}`)
       return ref.object.sha
     } catch (error) {
       if (isHttpStatus(error, 404, 409)) return undefined
@@ -740,7 +805,9 @@ export class GitHubForge implements Forge, DraftReleases, Attestations {
       url,
       directAssetUrl: url,
       size: asset.size,
-      ...(sha256 === undefined ? {} : { sha256 }),
+      // GitHub's digest is the server's own hash of the bytes it holds.
+      ...(sha256 === undefined ? {} : { sha256, serverSha256: sha256 }),
+      ...(typeof asset.label === 'string' && asset.label !== '' ? { label: asset.label } : {}),
       stored: true,
       handle: { assetId: asset.id, releaseId: idOf(release) } satisfies AssetHandle,
     }
@@ -912,6 +979,17 @@ function translateUploadError(
     }
   }
   return translateCommonError(error, repository)
+}
+
+/** The full size from a ranged answer (`Content-Range: bytes 0-0/<size>`), else Content-Length. */
+function sizeFromHeaders(
+  status: number,
+  headers: Readonly<Record<string, string | number | undefined>>,
+): number | undefined {
+  const range = /\/(\d+)\s*$/.exec(String(headers['content-range'] ?? ''))?.[1]
+  const length = String(headers['content-length'] ?? '')
+  const value = status === 206 || status === 416 ? range : /^\d+$/.test(length) ? length : undefined
+  return value === undefined ? undefined : Number(value)
 }
 
 /** The attestations API wants `attestations: write` besides `contents: write`, and may be absent (GitHub Enterprise Server before 3.17). */

@@ -34,6 +34,8 @@ export interface GitHubAsset {
   readonly digest?: string | null
   readonly content_type: string
   readonly browser_download_url: string
+  /** The name shown for it on the release page; null when none was set. */
+  readonly label?: string | null
 }
 
 /** `git-ref`: `GET /repos/{owner}/{repo}/git/ref/tags/{tag}`. */

@@ -35,8 +35,11 @@ import type {
   GitLabUpload,
   GitLabVersion,
 } from './wire.js'
+import { plural } from '../../plural.js'
 
 const PER_PAGE = 100
+/** The version assumed when neither CI_SERVER_VERSION nor GET /version tells it. */
+const ASSUMED_VERSION = '17.4'
 
 export interface GitLabForgeOptions {
   readonly apiUrl: string
@@ -70,6 +73,7 @@ export class GitLabForge implements Forge, ReleaseLinks, ServerEvidence {
   private readonly api: string
   private readonly projectPath: string
   private serverVersion: string | undefined
+  private warnedWebUploads = false
 
   constructor(
     private readonly options: GitLabForgeOptions,
@@ -87,9 +91,17 @@ export class GitLabForge implements Forge, ReleaseLinks, ServerEvidence {
     return name
   }
 
+  /**
+   * Learns the server's version, which decides request details (`filepath` before 15.9, the API
+   * route for uploads from 17.4), and says where it came from. `GET /version` needs a user
+   * (lib/api/metadata.rb: `authenticate!`, no job-token route setting), so a CI job token gets
+   * 401 there; a GitLab CI job has CI_SERVER_VERSION instead.
+   */
   async connect(): Promise<void> {
-    if (this.serverVersion !== undefined) return
-    // The job token may not call /version; an unknown version means "assume a current server".
+    if (this.serverVersion !== undefined) {
+      this.log.info(`GitLab ${this.serverVersion} (from CI_SERVER_VERSION)`)
+      return
+    }
     const response = await this.http.request<GitLabVersion>({
       method: 'GET',
       url: `${this.api}/version`,
@@ -98,8 +110,12 @@ export class GitLabForge implements Forge, ReleaseLinks, ServerEvidence {
     })
     if (response.status === 200 && typeof response.body?.version === 'string') {
       this.serverVersion = response.body.version
-      this.log.debug(`GitLab version ${this.serverVersion}`)
+      this.log.info(`GitLab ${this.serverVersion} (from GET /version)`)
+      return
     }
+    this.log.warn(
+      `GitLab version unknown: GET /version answered ${response.status}${this.options.usesJobToken ? ' (it does not take the CI job token)' : ''} and CI_SERVER_VERSION is not set; assuming ${ASSUMED_VERSION} or later`,
+    )
   }
 
   async findRelease(tagName: string): Promise<RemoteRelease | undefined> {
@@ -143,11 +159,15 @@ export class GitLabForge implements Forge, ReleaseLinks, ServerEvidence {
       const url = this.packageFileUrl(file.file_name)
       const link = links.find((l) => l.name === file.file_name || l.url === url)
       if (link !== undefined) usedLinks.add(link.id)
+      const sha256 =
+        typeof file.file_sha256 === 'string' ? file.file_sha256.toLowerCase() : undefined
       assets.push({
         name: file.file_name,
         url,
         size: file.size,
-        ...(file.file_sha256 ? { sha256: file.file_sha256.toLowerCase() } : {}),
+        // file_sha256 is the server's own hash of the stored bytes; older servers show only
+        // file_md5 and file_sha1 (lib/api/entities/package_file.rb at 0a9efe02 vs 6d19e491).
+        ...(sha256 === undefined ? {} : { sha256, serverSha256: sha256 }),
         stored: true,
         ...(link === undefined
           ? {}
@@ -261,10 +281,15 @@ export class GitLabForge implements Forge, ReleaseLinks, ServerEvidence {
     _release: RemoteRelease | undefined,
     file: UploadFile,
   ): Promise<ReadBack<RemoteAsset>> {
-    // Several files of one name may sit in a package; only one with our bytes is ours.
+    // Several files of one name may sit in a package; only one with our bytes is ours. A
+    // server that reports no file_sha256 can only be asked about the size.
     const expected = await file.digest.value()
     const stored = (await this.listPackageFiles())?.find(
-      (f) => f.file_name === file.name && f.file_sha256?.toLowerCase() === expected,
+      (f) =>
+        f.file_name === file.name &&
+        (typeof f.file_sha256 === 'string'
+          ? f.file_sha256.toLowerCase() === expected
+          : f.size === file.size),
     )
     return stored === undefined
       ? { kind: 'absent' }
@@ -298,8 +323,9 @@ export class GitLabForge implements Forge, ReleaseLinks, ServerEvidence {
     file: UploadFile,
   ): Promise<RemoteAsset> {
     const expected = await file.digest.value()
-    const sha256 =
-      typeof stored?.file_sha256 === 'string' ? stored.file_sha256.toLowerCase() : expected
+    const reported =
+      typeof stored?.file_sha256 === 'string' ? stored.file_sha256.toLowerCase() : undefined
+    const sha256 = reported ?? expected
     if (sha256 !== expected) {
       throw new ReleaseError({
         code: 'VERIFY_FAILED',
@@ -312,6 +338,7 @@ export class GitLabForge implements Forge, ReleaseLinks, ServerEvidence {
       url: this.packageFileUrl(file.name),
       size: typeof stored?.size === 'number' ? stored.size : file.size,
       sha256,
+      ...(reported === undefined ? {} : { serverSha256: reported }),
       stored: true,
       ...(typeof stored?.id === 'number'
         ? {
@@ -364,7 +391,7 @@ export class GitLabForge implements Forge, ReleaseLinks, ServerEvidence {
         throw new ReleaseError({
           code: 'ASSET_TOO_LARGE',
           input: 'assets',
-          message: `GitLab refused ${file.name} (${file.size} bytes): larger than the instance's maximum attachment size.`,
+          message: `GitLab refused ${file.name} (${plural(file.size, 'byte')}): larger than the instance's maximum attachment size.`,
           hint: 'Use upload_to: generic_package for large files.',
           cause: error,
         })
@@ -386,10 +413,6 @@ export class GitLabForge implements Forge, ReleaseLinks, ServerEvidence {
       responseType: 'none',
       label: 'delete package file',
     })
-  }
-
-  linkUrlFor(asset: RemoteAsset): string {
-    return asset.url
   }
 
   async createLink(release: RemoteRelease, link: LinkSpec): Promise<WriteResult<RemoteLink>> {
@@ -459,40 +482,83 @@ export class GitLabForge implements Forge, ReleaseLinks, ServerEvidence {
     return {}
   }
 
-  async openAsset(asset: RemoteAsset): Promise<Readable | undefined> {
+  /** The asset's bytes: GET through the route readUrl picks (404: undefined). */
+  async openAsset(asset: RemoteAsset, release?: RemoteRelease): Promise<Readable | undefined> {
     const response = await this.http.stream({
       method: 'GET',
-      url: asset.url,
+      url: this.readUrl(asset, release),
       acceptStatus: [404],
       label: `download ${asset.name}`,
     })
     if (response.status !== 404) return response.body
-    response.body.on('error', () => undefined)
-    response.body.destroy()
+    discard(response.body)
     return undefined
   }
 
+  /**
+   * The size the asset's download route serves, from a GET of one byte (`Range: bytes=0-0`,
+   * read from Content-Range). No HEAD: object storage other than AWS signs GitLab's download
+   * redirect for GET only, and answers HEAD with 403.
+   */
   async fetchAssetSize(release: RemoteRelease, asset: RemoteAsset): Promise<number> {
-    // Through the release's own download path, so the link, its redirect and the file are all checked.
-    const path = asset.link?.directAssetPath
-    const url =
-      path === undefined
-        ? asset.url
-        : `${this.releaseUrl(release.tagName)}/downloads${path.split('/').map(encodeURIComponent).join('/')}`
-    const response = await this.http.request({
-      method: 'HEAD',
-      url,
-      responseType: 'none',
+    const response = await this.http.stream({
+      method: 'GET',
+      url: this.readUrl(asset, release),
+      headers: { range: 'bytes=0-0' },
+      // An empty file has no byte 0: 416 with `Content-Range: bytes */0` (RFC 9110 §15.5.17).
+      acceptStatus: [416],
       label: `check ${asset.name}`,
     })
-    const length = Number(response.headers['content-length'])
-    if (!Number.isFinite(length)) {
+    // Only the headers matter; a server that ignored the range must not send the whole file.
+    discard(response.body)
+    const range = /\/(\d+)\s*$/.exec(response.headers['content-range'] ?? '')?.[1]
+    const length = response.headers['content-length']
+    const size =
+      response.status === 206 || response.status === 416
+        ? range
+        : length !== undefined && /^\d+$/.test(length)
+          ? length
+          : undefined
+    if (size === undefined) {
       throw new ReleaseError({
         code: 'VERIFY_FAILED',
-        message: `GitLab answered for ${asset.name} without a Content-Length.`,
+        message: `GitLab answered for ${asset.name} without telling its size (no Content-Range or Content-Length).`,
       })
     }
-    return length
+    return Number(size)
+  }
+
+  /**
+   * Where the tool reads a stored file, always an API route (web routes do not take API tokens
+   * on private projects):
+   * - a project upload: `GET /projects/:id/uploads/:secret/:filename` (GitLab 17.4, "Download an
+   *   uploaded file by secret and filename", doc/api/project_markdown_uploads.md); older servers
+   *   have only the web route, read with a warning;
+   * - a file with a release link and a direct asset path: the release's own download route
+   *   (`GET /projects/:id/releases/:tag/downloads/*path`), so the link and its redirect are
+   *   read too;
+   * - otherwise the file's URL (the generic package route).
+   */
+  private readUrl(asset: RemoteAsset, release: RemoteRelease | undefined): string {
+    const upload = /\/uploads\/([0-9a-f]{32})\/([^/?#]+)$/.exec(asset.url)
+    if (upload !== null && !asset.url.startsWith(`${this.api}/`)) {
+      const [, secret = '', filename = ''] = upload
+      if (this.serverVersion === undefined || compareVersions(this.serverVersion, '17.4') >= 0) {
+        return `${this.projectPath}/uploads/${secret}/${filename}`
+      }
+      if (!this.warnedWebUploads) {
+        this.warnedWebUploads = true
+        this.log.warn(
+          `GitLab ${this.serverVersion} serves project uploads only through web routes (the API route came in 17.4), which take no API token on a private project; reading them there may fail`,
+        )
+      }
+      return asset.url
+    }
+    const path = asset.link?.directAssetPath
+    if (release !== undefined && path !== undefined && asset.url.startsWith(`${this.api}/`)) {
+      return `${this.releaseUrl(release.tagName)}/downloads${path.split('/').map(encodeURIComponent).join('/')}`
+    }
+    return asset.url
   }
 
   describe(step: Step): string[] {
@@ -522,6 +588,7 @@ export class GitLabForge implements Forge, ReleaseLinks, ServerEvidence {
       }
       case 'collect-server-evidence':
         return [`POST ${release}/evidence`]
+      case 'label':
       case 'verify':
       case 'publish':
       case 'record-attestation':
@@ -530,7 +597,7 @@ export class GitLabForge implements Forge, ReleaseLinks, ServerEvidence {
   }
 
   private describeUpload(name: string, size: number | undefined): string[] {
-    const what = size === undefined ? `${name}, when changed` : `${size} bytes`
+    const what = size === undefined ? `${name}, when changed` : plural(size, 'byte')
     return this.options.uploadTo === 'generic_package'
       ? [`PUT ${this.packageFileUrl(name)} (${what})`]
       : [`POST ${this.projectPath}/uploads (${name}, ${what})`]
@@ -803,7 +870,7 @@ function translatePackageError(error: unknown, file: UploadFile): unknown {
     return new ReleaseError({
       code: 'ASSET_TOO_LARGE',
       input: 'assets',
-      message: `GitLab refused ${file.name} (${file.size} bytes) as too large for the generic package registry.`,
+      message: `GitLab refused ${file.name} (${plural(file.size, 'byte')}) as too large for the generic package registry.`,
       hint: 'Ask an administrator to raise generic_packages_max_file_size, or split the file.',
       cause: error,
     })
@@ -819,4 +886,10 @@ function duplicateNotAllowed(name: string, cause: unknown): ReleaseError {
     hint: 'Allow duplicate generic packages in the group settings, or delete the package file.',
     cause,
   })
+}
+
+/** Drops a response body unread; undici reports the abort as an error, which is expected here. */
+function discard(body: Readable): void {
+  body.on('error', () => undefined)
+  body.destroy()
 }

@@ -28,6 +28,7 @@ import {
   translateUploadError,
 } from './translate-error.js'
 import type { GongfengAttachment, GongfengProject, GongfengRelease, GongfengTag } from './wire.js'
+import { plural } from '../../plural.js'
 
 export interface GongfengForgeOptions {
   readonly apiUrl: string
@@ -221,7 +222,7 @@ export class GongfengForge implements Forge {
   }
 
   /** The attachment's bytes, or undefined when it is not (or no longer) there. */
-  async openAsset(asset: RemoteAsset): Promise<Readable | undefined> {
+  async openAsset(asset: RemoteAsset, _release?: RemoteRelease): Promise<Readable | undefined> {
     const response = await this.http.stream({
       method: 'GET',
       url: asset.url,
@@ -234,27 +235,20 @@ export class GongfengForge implements Forge {
   }
 
   async fetchAssetSize(_release: RemoteRelease, asset: RemoteAsset): Promise<number> {
-    // The download endpoint is documented for GET only ("文件流"); HEAD is tried first because
-    // it moves no bytes, and a server that refuses it gets a one-byte ranged GET instead.
-    const head = await this.http.request({
-      method: 'HEAD',
-      url: asset.url,
-      responseType: 'none',
-      acceptStatus: [400, 405, 501],
-      label: `check ${asset.name}`,
-    })
-    const headLength = head.status === 200 ? readLength(head.headers['content-length']) : undefined
-    if (headLength !== undefined) return headLength
+    // The download endpoint is documented for GET only ("文件流"); servers answer HEAD with 404
+    // or 405. A one-byte ranged GET tells the size in Content-Range and moves one byte.
     const ranged = await this.http.stream({
       method: 'GET',
       url: asset.url,
       headers: { range: 'bytes=0-0' },
+      // An empty file has no byte 0: 416 with `Content-Range: bytes */0` (RFC 9110 §15.5.17).
+      acceptStatus: [416],
       label: `check ${asset.name}`,
     })
     // Only the headers matter; a server that ignored the range must not send the whole file.
     discard(ranged.body)
     const total =
-      ranged.status === 206
+      ranged.status === 206 || ranged.status === 416
         ? readLength(/\/(\d+)\s*$/.exec(ranged.headers['content-range'] ?? '')?.[1])
         : readLength(ranged.headers['content-length'])
     if (total === undefined) {
@@ -282,7 +276,7 @@ export class GongfengForge implements Forge {
           ...(step.replacing === undefined
             ? []
             : [`DELETE ${this.attachmentUrl(tag, step.replacing.name)}`]),
-          `POST ${this.attachmentsUrl(tag)} (${step.file.name}, ${step.file.size} bytes)`,
+          `POST ${this.attachmentsUrl(tag)} (${step.file.name}, ${plural(step.file.size, 'byte')})`,
         ]
       case 'write-checksums':
       case 'write-evidence':
@@ -292,6 +286,7 @@ export class GongfengForge implements Forge {
       case 'link':
       case 'record-attestation':
       case 'collect-server-evidence':
+      case 'label':
       case 'verify':
       case 'publish':
         return []
@@ -310,11 +305,14 @@ export class GongfengForge implements Forge {
     return `${this.attachmentsUrl(tagName)}/${encodeURIComponent(name)}`
   }
 
-  /** Title, description and labels, as both create and update take them. */
+  /**
+   * Description and labels, as both create and update take them: the documented fields and no
+   * others. The page documents no title ("新增 release 或 tag" / "更新 release 或 tag" list tag,
+   * start_point, tag_message, type, description, labels): a release shows its tag as its title,
+   * so `name` has nothing to go to here (settings warn when it is given).
+   */
   private fieldsForm(fields: ReleaseFields): Record<string, string> {
     return {
-      // `title` is in the older docs only; current servers that ignore it keep the tag as title.
-      title: fields.name,
       ...(fields.description === undefined ? {} : { description: fields.description }),
       // "发布标签，允许多个，以,分隔，最多：10"
       ...(fields.labels === undefined ? {} : { labels: fields.labels.join(',') }),

@@ -43,6 +43,24 @@ export interface GitHubConfig {
   /** The primary rate limit's `x-ratelimit-limit`. */
   rateLimit: number
   uploadFaults: UploadFault[]
+  /**
+   * GitHub's secondary rate limit on content-creating requests (POST, PATCH, PUT, DELETE on the
+   * API and uploads hosts), enforced as sliding windows: "no more than 80 content-generating
+   * requests per minute and no more than 500 … per hour". Off when undefined.
+   */
+  secondaryLimit?: readonly { readonly limit: number; readonly windowMs: number }[]
+  /** Assets carry `digest: "sha256:…"`; off models servers from before GitHub computed digests. */
+  digests: boolean
+  /**
+   * The storage service answers HEAD on a pre-signed download URL. Off models storage that signs
+   * URLs for GET only, as S3 does for a URL signed for GET: HEAD → 403 SignatureDoesNotMatch.
+   */
+  storageAnswersHead: boolean
+  /**
+   * `GET …/git/ref/tags%2Fv1` (an encoded slash inside the ref): `accepted` as github.com does,
+   * `not-found` as older GitHub Enterprise Server routes it (404); `git/ref/tags/v1` works on both.
+   */
+  encodedRefSlash: 'accepted' | 'not-found'
 }
 
 export interface GitHubOrigins {

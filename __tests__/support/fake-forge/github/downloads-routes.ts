@@ -4,6 +4,7 @@
  * that carries an `Authorization` header besides the signature ("Only one auth mechanism
  * allowed"), which is also how a client that leaks its token across the redirect is caught.
  */
+import { serveBlob } from '../byte-range.js'
 import type { Exchange } from '../exchange.js'
 import type { Router } from '../router.js'
 import type { Handler } from '../server.js'
@@ -30,7 +31,9 @@ const download =
     }
     const assetId = Number(ex.params.asset_id)
     const signature = ex.query.get('X-Amz-Signature')
-    if (signature === null || signature !== signAsset(ctx.signingKey, assetId)) {
+    // A URL pre-signed for GET does not sign HEAD: S3 computes another signature and refuses it.
+    const headRefused = ex.method === 'HEAD' && !ctx.config.storageAnswersHead
+    if (signature === null || signature !== signAsset(ctx.signingKey, assetId) || headRefused) {
       return s3Error(
         ex,
         403,
@@ -44,16 +47,12 @@ const download =
       if (found === undefined || blob === undefined || String(repo.id) !== ex.params.repo_id) {
         continue
       }
-      return ex.stream(
-        200,
-        {
-          'content-type': 'application/octet-stream',
-          'content-length': blob.size,
-          'content-disposition': `attachment; filename=${found.asset.name}`,
-          etag: `"${blob.sha256.slice(0, 32)}"`,
-        },
-        ctx.blobs.read(blob),
-      )
+      return serveBlob(ex, ctx.blobs, blob, {
+        'content-type': 'application/octet-stream',
+        'content-disposition': `attachment; filename=${found.asset.name}`,
+        etag: `"${blob.sha256.slice(0, 32)}"`,
+        'accept-ranges': 'bytes',
+      })
     }
     return s3Error(ex, 404, 'NoSuchKey', 'The specified key does not exist.')
   }

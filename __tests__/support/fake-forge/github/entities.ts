@@ -68,7 +68,8 @@ export const assetEntity = (
   state: asset.state,
   content_type: asset.contentType,
   size: asset.size,
-  digest: asset.digest,
+  // Older servers have no such field at all.
+  ...(ctx.config.digests ? { digest: asset.digest } : {}),
   download_count: asset.downloadCount,
   created_at: iso(asset.createdAt),
   updated_at: iso(asset.updatedAt),

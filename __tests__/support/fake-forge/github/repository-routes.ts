@@ -39,6 +39,7 @@ const getRepo = (ctx: GitHubContext): Handler =>
 const getRef = (ctx: GitHubContext): Handler =>
   repoRoute(ctx, async (ex, _caller, repo) => {
     const ref = ex.params.ref ?? ''
+    if (ctx.config.encodedRefSlash === 'not-found' && /%2f/i.test(ex.pathname)) return notFound(ex)
     const api = `${ctx.origins.api()}/repos/${repo.fullName}/git`
     if (ref.startsWith('tags/')) {
       const tag = repo.tags.get(ref.slice('tags/'.length))

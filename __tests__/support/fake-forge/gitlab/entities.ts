@@ -231,20 +231,22 @@ export const packageEntity = (
 })
 
 /** Generic package files carry only sha256: Workhorse hands Rails no md5/sha1 for them. */
-export const packageFileEntity = (file: PackageFile): object => ({
-  id: file.id,
-  package_id: file.packageId,
-  created_at: iso(file.createdAt),
-  file_name: file.fileName,
-  size: file.blob.size,
-  file_md5: null,
-  file_sha1: null,
-  file_sha256: file.blob.sha256,
-  pipelines: [],
-})
+export const packageFileEntity =
+  (withSha256: boolean) =>
+  (file: PackageFile): object => ({
+    id: file.id,
+    package_id: file.packageId,
+    created_at: iso(file.createdAt),
+    file_name: file.fileName,
+    size: file.blob.size,
+    file_md5: null,
+    file_sha1: null,
+    ...(withSha256 ? { file_sha256: file.blob.sha256 } : {}),
+    pipelines: [],
+  })
 
 /** The raw `Packages::PackageFile` record `?select=package_file` returns (doc example shape). */
-export const packageFileRecord = (file: PackageFile): object => ({
+export const packageFileRecord = (file: PackageFile, withSha256 = true): object => ({
   id: file.id,
   package_id: file.packageId,
   created_at: iso(file.createdAt),
@@ -257,7 +259,7 @@ export const packageFileRecord = (file: PackageFile): object => ({
   file: {
     url: `/${file.blob.sha256.slice(0, 2)}/${file.blob.sha256.slice(2, 4)}/packages/${file.packageId}/files/${file.id}/${file.fileName}`,
   },
-  file_sha256: file.blob.sha256,
+  ...(withSha256 ? { file_sha256: file.blob.sha256 } : {}),
   verification_retry_at: null,
   verified_at: null,
   verification_failure: null,

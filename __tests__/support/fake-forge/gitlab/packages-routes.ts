@@ -12,6 +12,7 @@ import type { Handler } from '../server.js'
 import { hasRole, type Caller } from './access.js'
 import type { GitLabContext } from './context.js'
 import { packageEntity, packageFileEntity, packageFileRecord } from './entities.js'
+import { serveStoredFile } from './object-storage.js'
 import { paginate } from './pagination.js'
 import { DeclaredParams } from './params.js'
 import { projectRoute } from './project-route.js'
@@ -134,7 +135,9 @@ const upload = (ctx: GitLabContext): Handler =>
     }
     pkg.files.push(file)
     // `present package_file` keeps Grape's PUT default (200); otherwise `created!` (201).
-    if (select === 'package_file') return ex.json(200, packageFileRecord(file))
+    if (select === 'package_file') {
+      return ex.json(200, packageFileRecord(file, ctx.config.packageFileSha256))
+    }
     await ex.json(201, { message: '201 Created' })
   })
 
@@ -152,15 +155,10 @@ const download = (ctx: GitLabContext): Handler =>
     const pkg = ctx.state.findPackage(project, coords.packageName, coords.version)
     const file = pkg?.files.filter((f) => f.fileName === coords.fileName).pop()
     if (file === undefined) return recordNotFound(ex)
-    await ex.stream(
-      200,
-      {
-        'content-type': 'application/octet-stream',
-        'content-length': file.blob.size,
-        'content-disposition': contentDisposition(file.fileName),
-      },
-      ctx.blobs.read(file.blob),
-    )
+    await serveStoredFile(ctx, ex, file.blob, {
+      'content-type': 'application/octet-stream',
+      'content-disposition': contentDisposition(file.fileName),
+    })
   })
 
 const findPackageById = (project: Project, id: string | undefined): GenericPackage | undefined =>
@@ -225,7 +223,11 @@ const listFiles = (ctx: GitLabContext): Handler =>
     if (pkg === undefined) return recordNotFound(ex)
     const page = paginate(ex, pkg.files)
     if (!page.ok) return grapeError(ex, 400, page.error)
-    await ex.json(200, page.items.map(packageFileEntity), page.headers)
+    await ex.json(
+      200,
+      page.items.map(packageFileEntity(ctx.config.packageFileSha256)),
+      page.headers,
+    )
   })
 
 /** `destroy_package` is Maintainer+ (a Developer gets 403; gitlab-org/gitlab#592019). */

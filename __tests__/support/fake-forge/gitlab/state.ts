@@ -330,6 +330,21 @@ export class GitLabState {
     return this.tokens.get(token)
   }
 
+  private readonly sessions = new Map<string, TokenRecord>()
+
+  /** A browser session of the token's user: the `_gitlab_session` cookie value for web pages. */
+  signIn(token: string): string {
+    const record = this.tokens.get(token)
+    if (record === undefined || record.type === 'job') throw new Error('no user to sign in')
+    const session = randomBytes(16).toString('hex')
+    this.sessions.set(session, record)
+    return session
+  }
+
+  session(value: string): TokenRecord | undefined {
+    return this.sessions.get(value)
+  }
+
   /** The role a token has in a project ('none' for non-members). */
   accessOf(token: TokenRecord | undefined, project: Project): AccessLevel {
     if (token === undefined) return 'none'

@@ -5,6 +5,7 @@
  *
  * URL formats by server version: `full_path` is `/-/project/<id>/uploads/<secret>/<name>` from
  * 17.1 (before: `/<namespace>/<project>/uploads/<secret>/<name>`), and `id` appears from 17.3.
+ * Those are web pages, which take no API token; from 17.4 the API serves the file too.
  */
 import type { Exchange } from '../exchange.js'
 import { multipartBoundary, readMultipart, MultipartError } from '../multipart.js'
@@ -12,7 +13,8 @@ import type { Router } from '../router.js'
 import type { Handler } from '../server.js'
 import type { GitLabContext } from './context.js'
 import { NO_JOB_TOKEN, projectRoute } from './project-route.js'
-import { apiError, grapeError } from './respond.js'
+import { serveStoredFile } from './object-storage.js'
+import { apiError, grapeError, notFound, routeNotFound } from './respond.js'
 import type { MarkdownUpload, Project } from './state.js'
 import { isImageFilename, sanitizeUploadFilename, versionAtLeast } from './validation.js'
 
@@ -94,6 +96,26 @@ const create = (ctx: GitLabContext): Handler =>
     })
   })
 
+/**
+ * `GET /projects/:id/uploads/:secret/:filename` ("Download an uploaded file by secret and
+ * filename", GitLab 17.4, lib/api/markdown_uploads.rb): Guest or better, no job token, the bytes
+ * or (object storage) a redirect. Before 17.4 the route does not exist: the catch-all's 404.
+ */
+const download = (ctx: GitLabContext): Handler =>
+  projectRoute(ctx, NO_JOB_TOKEN, async (ex, _caller, project) => {
+    if (!versionAtLeast(ctx.config.version, '17.4')) return routeNotFound(ex)
+    const upload = project.uploads.find(
+      (u) => u.secret === ex.params.secret && u.filename === ex.params.filename,
+    )
+    if (upload === undefined) return notFound(ex)
+    await serveStoredFile(ctx, ex, upload.blob, {
+      'content-type': 'application/octet-stream',
+      'content-disposition': `attachment; filename="${upload.filename}"`,
+    })
+  })
+
 export const registerUploadRoutes = (router: Router<Handler>, ctx: GitLabContext): void => {
-  router.post('/api/v4/projects/:id/uploads', create(ctx))
+  router
+    .post('/api/v4/projects/:id/uploads', create(ctx))
+    .get('/api/v4/projects/:id/uploads/:secret/:filename', download(ctx))
 }

@@ -3,16 +3,17 @@
  * direct asset URLs (`/<project>/-/releases/<tag>/downloads/<filepath>` → 302 to the link),
  * evidence JSON, the release page, and markdown upload files.
  *
- * Web pages do not read API tokens. Anonymous visitors of a private project are sent to
- * `/users/sign_in` (302), as GitLab does. Leniency: a PRIVATE-TOKEN header (or `private_token`
- * query) of a member is accepted here as a stand-in for a browser session, so tests can fetch
- * private-project files.
+ * Web pages do not read API tokens (no PRIVATE-TOKEN, JOB-TOKEN or `private_token`): anonymous
+ * visitors of a private project are sent to `/users/sign_in` (302), as GitLab does, whatever
+ * token they carry. What opens them is a browser session: the `_gitlab_session` cookie that
+ * `state.signIn(token)` hands to a test reader (the tool never has one).
  */
 import type { Exchange } from '../exchange.js'
 import type { Router } from '../router.js'
 import type { Handler } from '../server.js'
 import { canReadProject, type Caller } from './access.js'
 import type { GitLabContext } from './context.js'
+import { serveStoredFile } from './object-storage.js'
 import type { MarkdownUpload, Project } from './state.js'
 import { isImageFilename, versionAtLeast } from './validation.js'
 
@@ -23,11 +24,9 @@ export const webNotFound = (ex: Exchange): Promise<void> =>
   ex.send(404, { 'content-type': 'text/html; charset=utf-8' }, html('Not Found'))
 
 const webCaller = (ctx: GitLabContext, ex: Exchange): Caller => {
-  const value = ex.header('private-token') ?? ex.query.get('private_token') ?? undefined
-  const token = value === undefined ? undefined : ctx.state.tokenRecord(value)
-  return {
-    token: token !== undefined && token.type !== 'job' && !token.expired ? token : undefined,
-  }
+  const session = /(?:^|;\s*)_gitlab_session=([^;]+)/.exec(ex.header('cookie') ?? '')?.[1]
+  const token = session === undefined ? undefined : ctx.state.session(session)
+  return { token: token !== undefined && !token.expired ? token : undefined }
 }
 
 type WebHandler = (ex: Exchange, project: Project) => Promise<void>
@@ -60,17 +59,12 @@ const sendUpload = async (
   upload: MarkdownUpload,
 ): Promise<void> => {
   const image = isImageFilename(upload.filename)
-  await ex.stream(
-    200,
-    {
-      'content-type': image
-        ? `image/${upload.filename.split('.').pop()?.toLowerCase() ?? 'png'}`
-        : 'application/octet-stream',
-      'content-length': upload.blob.size,
-      'content-disposition': `${image ? 'inline' : 'attachment'}; filename="${upload.filename}"`,
-    },
-    ctx.blobs.read(upload.blob),
-  )
+  await serveStoredFile(ctx, ex, upload.blob, {
+    'content-type': image
+      ? `image/${upload.filename.split('.').pop()?.toLowerCase() ?? 'png'}`
+      : 'application/octet-stream',
+    'content-disposition': `${image ? 'inline' : 'attachment'}; filename="${upload.filename}"`,
+  })
 }
 
 export const registerWebRoutes = (router: Router<Handler>, ctx: GitLabContext): void => {

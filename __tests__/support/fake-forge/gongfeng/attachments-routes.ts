@@ -11,10 +11,10 @@
  * - a second file with the same stored name → 409 `{"message":"Attachment <name> already
  *   exists"}` (config `duplicateAttachment: 'overwrite'` replaces it instead), checked once the
  *   file is stored, so of two racing uploads exactly one wins;
- * - downloads answer HEAD and single byte ranges (206 + Content-Range), with Content-Length.
+ * - downloads answer single byte ranges (206 + Content-Range), with Content-Length, and HEAD as
+ *   `config.head` says.
  */
-import { createReadStream } from 'node:fs'
-import { Readable } from 'node:stream'
+import { serveBlob } from '../byte-range.js'
 import type { Exchange } from '../exchange.js'
 import { MultipartError, multipartBoundary, readMultipart } from '../multipart.js'
 import type { Router } from '../router.js'
@@ -133,59 +133,20 @@ const upload = (ctx: GongfengContext): Handler =>
     await ex.json(201, attachmentEntity(attachment))
   })
 
-type ByteRange = { readonly start: number; readonly end: number } | 'unsatisfiable' | undefined
-
-/** One `bytes=a-b`, `bytes=a-` or `bytes=-n` range; anything else is ignored (→ 200). */
-const parseRange = (header: string | undefined, size: number): ByteRange => {
-  const m = header === undefined ? null : /^bytes=(\d*)-(\d*)$/.exec(header.trim())
-  if (m === null) return undefined
-  const [, from = '', to = ''] = m
-  if (from === '' && to === '') return undefined
-  if (from === '') {
-    const length = Number(to)
-    if (length === 0) return 'unsatisfiable'
-    return { start: Math.max(0, size - length), end: size - 1 }
-  }
-  const start = Number(from)
-  if (start >= size) return 'unsatisfiable'
-  return { start, end: to === '' ? size - 1 : Math.min(Number(to), size - 1) }
-}
-
 const download = (ctx: GongfengContext): Handler =>
   projectRoute(ctx, {}, async (ex, _caller, project) => {
-    if (ex.method === 'HEAD' && !ctx.config.headAllowed) {
+    if (ex.method === 'HEAD' && ctx.config.head === 'method-not-allowed') {
       return apiError(ex, 405, '405 Method Not Allowed')
     }
+    if (ex.method === 'HEAD' && ctx.config.head === 'not-found') return notFound(ex)
     const release = findRelease(project, ex.params.tag_name ?? '')
     const attachment = release?.attachments.find((a) => a.name === ex.params.attachment_name)
     if (attachment === undefined) return notFound(ex)
-    const { size, blob } = attachment
-    const headers = {
+    await serveBlob(ex, ctx.blobs, attachment.blob, {
       'content-type': attachment.type,
       'content-disposition': `attachment; filename="${attachment.name.replace(/[^\x20-\x7e]|"/g, '_')}"; filename*=UTF-8''${encodeURIComponent(attachment.name)}`,
       'accept-ranges': 'bytes',
-    }
-    const range = parseRange(ex.header('range'), size)
-    if (range === 'unsatisfiable') {
-      return ex.send(416, { ...headers, 'content-range': `bytes */${size}` })
-    }
-    if (range === undefined) {
-      return ex.stream(200, { ...headers, 'content-length': size }, ctx.blobs.read(blob))
-    }
-    const length = range.end - range.start + 1
-    const body =
-      blob.file === undefined
-        ? Readable.from([Buffer.alloc(length)])
-        : createReadStream(blob.file, { start: range.start, end: range.end })
-    await ex.stream(
-      206,
-      {
-        ...headers,
-        'content-length': length,
-        'content-range': `bytes ${range.start}-${range.end}/${size}`,
-      },
-      body,
-    )
+    })
   })
 
 const remove = (ctx: GongfengContext): Handler =>

@@ -5,6 +5,11 @@ import type { GongfengState } from './state.js'
 /** Instance behaviour the docs leave open; mutable so a test can flip it between requests. */
 export interface GongfengConfig {
   /**
+   * Hold requests to the seed page's parameter lists (documented-params.ts). Only the fake's own
+   * tests of how the server answers a malformed request turn it off; runs of the tool never do.
+   */
+  checkRequests: boolean
+  /**
    * Largest attachment, in bytes. The seed says "大小不超过 200M"; the fake reads it as 200 MiB
    * (the larger reading, so the client's 200 MB check is the stricter one). Larger → 413.
    */
@@ -16,8 +21,12 @@ export interface GongfengConfig {
   createOnBaseline: 'upgrade' | 'conflict'
   /** A second attachment with the same stored name: `reject` (409, default) or `overwrite`. */
   duplicateAttachment: 'reject' | 'overwrite'
-  /** `HEAD …/attachments/:name`; false answers 405, as a server that routes GET only would. */
-  headAllowed: boolean
+  /**
+   * `HEAD …/attachments/:name`, which the seed does not document (only GET, "文件流"): `serve`
+   * answers like GET without the body (the default), `not-found` 404 and `method-not-allowed`
+   * 405, as servers that route GET only do.
+   */
+  head: 'serve' | 'not-found' | 'method-not-allowed'
   /** How a release without attachments shows them: `[]` (the new seed, default) or `null` (older docs). */
   emptyAttachments: 'array' | 'null'
 }

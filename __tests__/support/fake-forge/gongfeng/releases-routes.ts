@@ -8,7 +8,10 @@
  *   table's "409 Conflict 已经有一个同名项目存在了");
  * - a missing tag without `start_point` → 400 `… start_point is required to create tag <tag>`;
  *   a `start_point` that names no commit, branch or tag → 400 as well;
- * - more than 10 labels → 400; `title` is accepted on create and update (older docs list it).
+ * - more than 10 labels → 400.
+ *
+ * `title` is not a parameter of create or update on the page: a release's title is its tag, and
+ * documented-params.ts refuses a request that sends one.
  */
 import type { Router } from '../router.js'
 import type { Handler } from '../server.js'
@@ -25,7 +28,6 @@ const API = '/api/v3/projects/:id/releases'
 const TYPES: readonly string[] = ['release', 'none']
 
 interface FieldParams {
-  readonly title?: string
   readonly type?: ReleaseType
   readonly description?: string
   readonly labels?: string[]
@@ -33,7 +35,6 @@ interface FieldParams {
 
 /** The fields create and update share; problems are pushed to `errors`. */
 const readFields = (params: Params, errors: string[]): FieldParams => {
-  const title = stringParam(params, 'title', errors)
   const type = stringParam(params, 'type', errors)
   const description = stringParam(params, 'description', errors)
   const labelsText = stringParam(params, 'labels', errors)
@@ -43,7 +44,6 @@ const readFields = (params: Params, errors: string[]): FieldParams => {
     errors.push(`labels: at most ${MAX_LABELS} labels are allowed, got ${labels.length}`)
   }
   return {
-    ...(title === undefined ? {} : { title }),
     ...(type === undefined || !TYPES.includes(type) ? {} : { type: type as ReleaseType }),
     ...(description === undefined ? {} : { description }),
     ...(labels === undefined ? {} : { labels: [...new Set(labels)] }),
@@ -51,7 +51,6 @@ const readFields = (params: Params, errors: string[]): FieldParams => {
 }
 
 const applyFields = (release: Release, fields: FieldParams): void => {
-  if (fields.title !== undefined && fields.title !== '') release.title = fields.title
   if (fields.type !== undefined) release.type = fields.type
   if (fields.description !== undefined) release.description = fields.description
   if (fields.labels !== undefined) release.labels = fields.labels
