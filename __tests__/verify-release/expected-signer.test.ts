@@ -40,6 +40,14 @@ describe('expectedSigner: the release’s own project CI', () => {
     ).toBe(false)
   })
 
+  it('has no default on Forgejo/Gitea, and says which flags to give', () => {
+    expect(expectedSigner('gitea', 'https://codeberg.org/forge/app/releases/tag/v1')).toEqual({
+      problem: expect.stringContaining(
+        'give --certificate_identity or --certificate_identity_regexp, and --certificate_oidc_issuer',
+      ),
+    })
+  })
+
   it('has no default on Gongfeng, and says which flags to give', () => {
     expect(expectedSigner('gongfeng', 'https://git.code.tencent.com/g/a/releases/v1')).toEqual({
       problem: expect.stringContaining(

@@ -47,6 +47,45 @@ describe('readVerifyRequest', () => {
     })
   })
 
+  it('reads a Forgejo/Gitea release from flags: /api/v1 names the forge, GITEA_TOKEN is its token', () => {
+    expect(
+      readVerifyRequest(
+        { api_url: 'https://code.example.org/api/v1', project: 'forge/app', tag_name: 'v1' },
+        [],
+        { GITEA_TOKEN: 'gitea-token', GITHUB_TOKEN: 'not-this-one' },
+      ),
+    ).toMatchObject({
+      address: {
+        platform: 'gitea',
+        apiUrl: 'https://code.example.org/api/v1',
+        project: 'forge/app',
+        tagName: 'v1',
+      },
+      token: 'gitea-token',
+      tokenType: 'bearer',
+    })
+  })
+
+  it('takes --platform forgejo for gitea, and a Forgejo release page with it', () => {
+    expect(
+      readVerifyRequest(
+        { platform: 'forgejo' },
+        ['https://code.example.org/forge/app/releases/tag/v2'],
+        {
+          FORGEJO_TOKEN: 'forgejo-token',
+        },
+      ),
+    ).toMatchObject({
+      address: {
+        platform: 'gitea',
+        apiUrl: 'https://code.example.org/api/v1',
+        project: 'forge/app',
+        tagName: 'v2',
+      },
+      token: 'forgejo-token',
+    })
+  })
+
   it('reads anonymously when no token is anywhere', () => {
     expect(readVerifyRequest({}, ['https://gitlab.com/g/a/-/releases/v1'], {})).toMatchObject({
       token: '',
@@ -67,7 +106,7 @@ describe('readVerifyRequest', () => {
     [
       { platform: 'bitbucket' },
       ['https://github.com/o/r/releases/tag/v1'],
-      '--platform "bitbucket" is not one of gitlab, gongfeng, github, gitea',
+      '--platform "bitbucket" is not one of gitlab, gongfeng, github, gitea, forgejo',
     ],
     [
       { project: 'o/r' },

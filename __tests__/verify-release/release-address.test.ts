@@ -69,6 +69,44 @@ describe('parseReleaseUrl', () => {
     expect(parseReleaseUrl(url)).toEqual(address)
   })
 
+  test.each([
+    [
+      'codeberg.org, a host that runs Forgejo',
+      'https://codeberg.org/forge/app/releases/tag/v1.2.0',
+      {},
+      {
+        platform: 'gitea',
+        apiUrl: 'https://codeberg.org/api/v1',
+        project: 'forge/app',
+        tagName: 'v1.2.0',
+      },
+    ],
+    [
+      'any host, told by --platform gitea',
+      'https://code.example.org/forge/app/releases/tag/release%2F2.0',
+      { platform: 'gitea' as const },
+      {
+        platform: 'gitea',
+        apiUrl: 'https://code.example.org/api/v1',
+        project: 'forge/app',
+        tagName: 'release/2.0',
+      },
+    ],
+    [
+      'a ROOT_URL with a path, told by an api_url ending in /api/v1',
+      'https://corp.example/git/forge/app/releases/tag/v1',
+      { apiUrl: 'https://corp.example/git/api/v1' },
+      {
+        platform: 'gitea',
+        apiUrl: 'https://corp.example/git/api/v1',
+        project: 'forge/app',
+        tagName: 'v1',
+      },
+    ],
+  ])('reads a Forgejo/Gitea release page: %s', (_what, url, given, address) => {
+    expect(parseReleaseUrl(url, given)).toEqual(address)
+  })
+
   it('takes the project path after a GitLab relative URL root given as api_url', () => {
     expect(
       parseReleaseUrl('https://corp.example/gitlab/group/app/-/releases/v1', {

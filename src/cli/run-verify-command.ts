@@ -236,13 +236,16 @@ export function renderVerifyHelp(version: string, columns: number): string {
     ),
     '',
     'Flags:',
-    ...flag('--platform <gitlab|gongfeng|github>', 'The forge, when the URL does not tell.'),
+    ...flag(
+      '--platform <gitlab|gongfeng|github|gitea|forgejo>',
+      "The forge, when the URL does not tell (a Forgejo or Gitea release page looks like GitHub's).",
+    ),
     ...flag('--api_url <url>', 'API root, when it is not the one the release page implies.'),
     ...flag('--project <path>', 'Project path or id (owner/repo on GitHub).'),
     ...flag('--tag_name <tag>', "The release's tag."),
     ...flag(
       '--token <token>',
-      'For private projects; prefer FORGE_RELEASE_TOKEN (or GITLAB_TOKEN, GITHUB_TOKEN, GH_TOKEN, GONGFENG_TOKEN).',
+      'For private projects; prefer FORGE_RELEASE_TOKEN (or GITLAB_TOKEN, GITHUB_TOKEN, GH_TOKEN, GONGFENG_TOKEN, GITEA_TOKEN, FORGEJO_TOKEN).',
     ),
     ...flag('--token_type <auto|private|job|bearer>', 'How the token is sent (as for publishing).'),
     ...flag('--ca_file <path>', 'PEM bundle to trust besides the system CAs.'),
@@ -256,7 +259,7 @@ export function renderVerifyHelp(version: string, columns: number): string {
     ),
     ...flag(
       '--certificate_identity_regexp <regexp>',
-      "A pattern the signer must match. Default: the release's own project CI — on GitHub ^https://github.com/<owner>/<repo>/ (a workflow of the repository), on GitLab ^https://<host>/<project>// (its CI configuration).",
+      "A pattern the signer must match. Default: the release's own project CI — on GitHub ^https://github.com/<owner>/<repo>/ (a workflow of the repository), on GitLab ^https://<host>/<project>// (its CI configuration); Gongfeng, Forgejo and Gitea have none: name the signer.",
     ),
     ...flag(
       '--certificate_oidc_issuer <url>',

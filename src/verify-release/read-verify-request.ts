@@ -1,4 +1,5 @@
 import { PLATFORMS, type Platform } from '../plan/domain.js'
+import { recogniseApiUrl } from '../settings/detect-platform.js'
 import type { IdentityPolicy } from '../signing/identity-policy.js'
 import {
   GITHUB_API,
@@ -118,7 +119,7 @@ export function readVerifyRequest(
     tokenType:
       tokenType === 'private' || tokenType === 'job' || tokenType === 'bearer'
         ? tokenType
-        : address.platform === 'github'
+        : address.platform === 'github' || address.platform === 'gitea'
           ? 'bearer'
           : 'private',
     ...(flags.ca_file === undefined ? {} : { caFile: flags.ca_file }),
@@ -130,8 +131,12 @@ export function readVerifyRequest(
 
 function readPlatform(value: string | undefined, problems: string[]): Platform | undefined {
   if (value === undefined) return undefined
+  // Forgejo is a fork of Gitea with the same REST API, as for publishing.
+  if (value === 'forgejo') return 'gitea'
   if ((PLATFORMS as readonly string[]).includes(value)) return value as Platform
-  problems.push(`--platform ${JSON.stringify(value)} is not one of ${PLATFORMS.join(', ')}`)
+  problems.push(
+    `--platform ${JSON.stringify(value)} is not one of ${[...PLATFORMS, 'forgejo'].join(', ')}`,
+  )
   return undefined
 }
 
@@ -143,17 +148,7 @@ function readAddressFlags(
   const apiUrl =
     flags.api_url?.replace(/\/+$/, '') ??
     (platform === 'github' ? GITHUB_API : platform === 'gongfeng' ? GONGFENG_API : undefined)
-  const resolved =
-    platform ??
-    (apiUrl === undefined
-      ? undefined
-      : /\/api\/v4$/.test(apiUrl)
-        ? 'gitlab'
-        : apiUrl === GITHUB_API
-          ? 'github'
-          : apiUrl === GONGFENG_API
-            ? 'gongfeng'
-            : undefined)
+  const resolved = platform ?? (apiUrl === undefined ? undefined : forgeOfApiUrl(apiUrl))
   if (flags.project === undefined && flags.tag_name === undefined && flags.api_url === undefined) {
     problems.push(
       'no release given: pass its page URL, or --platform, --api_url, --project and --tag_name',
@@ -171,6 +166,15 @@ function readAddressFlags(
   return { platform: resolved, apiUrl, project: flags.project, tagName: flags.tag_name }
 }
 
+/** The forge an API root names by itself (as `platform: auto` reads it), if any. */
+function forgeOfApiUrl(apiUrl: string): Platform | undefined {
+  try {
+    return recogniseApiUrl(new URL(apiUrl))
+  } catch {
+    return undefined
+  }
+}
+
 /** The same variables the publishing run reads a token from (never CI_JOB_TOKEN here). */
 function findToken(env: Environment, platform: Platform): string {
   const names =
@@ -178,7 +182,9 @@ function findToken(env: Environment, platform: Platform): string {
       ? ['FORGE_RELEASE_TOKEN', 'GITLAB_TOKEN']
       : platform === 'github'
         ? ['FORGE_RELEASE_TOKEN', 'GITHUB_TOKEN', 'GH_TOKEN']
-        : ['FORGE_RELEASE_TOKEN', 'GONGFENG_TOKEN']
+        : platform === 'gitea'
+          ? ['FORGE_RELEASE_TOKEN', 'GITEA_TOKEN', 'FORGEJO_TOKEN']
+          : ['FORGE_RELEASE_TOKEN', 'GONGFENG_TOKEN']
   for (const name of names) {
     const value = env[name]?.trim()
     if (value !== undefined && value !== '') return value

@@ -10,14 +10,19 @@ export interface ReleaseAddress {
 
 export const GITHUB_API = 'https://api.github.com'
 export const GONGFENG_API = 'https://git.code.tencent.com/api/v3'
+/** Hosts whose release pages are Forgejo's, though they look like GitHub's. */
+const GITEA_HOSTS: readonly string[] = ['codeberg.org']
 
 /**
  * A release's web page, as people share it, turned into its address:
  *   https://github.com/octo/app/releases/tag/v1.2.0
  *   https://gitlab.example.com/group/sub/app/-/releases/v1.2.0
  *   https://git.code.tencent.com/group/app/releases/v1.2.0
+ *   https://codeberg.org/owner/app/releases/tag/v1.2.0 (Forgejo/Gitea)
  * `apiUrl` (given) wins over the API root guessed from the page: GitLab under a relative URL
- * root, or a GitHub Enterprise Server whose API is not at /api/v3.
+ * root, or a GitHub Enterprise Server whose API is not at /api/v3. Forgejo and Gitea pages look
+ * like GitHub's: they are told apart by `--platform gitea`, an `api_url` ending in /api/v1, or a
+ * host known to run Forgejo (Codeberg).
  */
 export function parseReleaseUrl(
   text: string,
@@ -47,6 +52,17 @@ export function parseReleaseUrl(
       apiUrl,
       project: projectPath.slice(1),
       tagName: decode(gitlab[2]),
+    }
+  }
+  const giteaApi = given.apiUrl !== undefined && /\/api\/v1$/.test(given.apiUrl)
+  if (given.platform === 'gitea' || giteaApi || GITEA_HOSTS.includes(host)) {
+    const apiUrl = given.apiUrl ?? `${url.origin}/api/v1`
+    // Under a ROOT_URL with a path (https://host/git/…) the repository starts after it.
+    const root = new URL(apiUrl).pathname.replace(/\/api\/v1\/*$/, '')
+    const page = path.startsWith(`${root}/`) ? path.slice(root.length) : path
+    const gitea = /^\/([^/]+\/[^/]+)\/releases\/tag\/(.+)$/.exec(page)
+    if (gitea?.[1] !== undefined && gitea[2] !== undefined) {
+      return { platform: 'gitea', apiUrl, project: gitea[1], tagName: decode(gitea[2]) }
     }
   }
   const github = /^\/([^/]+\/[^/]+)\/releases\/tag\/(.+)$/.exec(path)
@@ -80,6 +96,6 @@ export function parseReleaseUrl(
     }
   }
   return {
-    problem: `${JSON.stringify(text)} is not a release page (…/releases/tag/<tag> on GitHub, …/-/releases/<tag> on GitLab, …/releases/<tag> on Gongfeng)`,
+    problem: `${JSON.stringify(text)} is not a release page (…/releases/tag/<tag> on GitHub, Forgejo and Gitea, …/-/releases/<tag> on GitLab, …/releases/<tag> on Gongfeng)`,
   }
 }

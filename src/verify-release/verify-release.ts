@@ -104,7 +104,7 @@ export async function verifyRelease(options: VerifyOptions): Promise<VerifyRepor
     const file = local.get(name)
     if (file !== undefined) return readFile(file)
     const asset = byName.get(name)
-    return asset === undefined ? undefined : download(forge, asset)
+    return asset === undefined ? undefined : download(forge, asset, release)
   }
 
   // The statements: each is what its bundle signs, signed by whom the user expects.
@@ -205,7 +205,7 @@ export async function verifyRelease(options: VerifyOptions): Promise<VerifyRepor
       ? givenFiles.map((file) => ({ name: path.basename(file), sha256: () => hashFile(file) }))
       : remote
           .filter((asset) => !DERIVED_NAMES.includes(asset.name) && isFile(asset))
-          .map((asset) => ({ name: asset.name, sha256: () => hashDownload(forge, asset) }))
+          .map((asset) => ({ name: asset.name, sha256: () => hashDownload(forge, asset, release) }))
   targets.sort((a, b) => compareNames(a.name, b.name))
   for (const target of targets) {
     const sha = await target.sha256()
@@ -338,8 +338,13 @@ function parseStatement(payload: Buffer): SignedStatement | undefined {
   }
 }
 
-async function download(forge: Forge, asset: RemoteAsset): Promise<Buffer | undefined> {
-  const stream = await forge.openAsset(asset)
+/** The asset's bytes as users download them: through the release's own download path where the forge has one. */
+async function download(
+  forge: Forge,
+  asset: RemoteAsset,
+  release: RemoteRelease,
+): Promise<Buffer | undefined> {
+  const stream = await forge.openAsset(asset, release)
   if (stream === undefined) return undefined
   const chunks: Buffer[] = []
   let size = 0
@@ -357,8 +362,12 @@ async function download(forge: Forge, asset: RemoteAsset): Promise<Buffer | unde
   return Buffer.concat(chunks)
 }
 
-async function hashDownload(forge: Forge, asset: RemoteAsset): Promise<string | undefined> {
-  const stream: Readable | undefined = await forge.openAsset(asset)
+async function hashDownload(
+  forge: Forge,
+  asset: RemoteAsset,
+  release: RemoteRelease,
+): Promise<string | undefined> {
+  const stream: Readable | undefined = await forge.openAsset(asset, release)
   if (stream === undefined) return undefined
   const hash = createHash('sha256')
   for await (const chunk of stream as AsyncIterable<Buffer>) hash.update(chunk)
