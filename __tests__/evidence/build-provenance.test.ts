@@ -20,6 +20,7 @@ const subjects = [
   { name: 'app.zip', sha256: 'b'.repeat(64) },
   { name: 'SHA256SUMS', sha256: 'a'.repeat(64) },
 ]
+const DOC = 'https://github.com/forge-release/forge-release/blob/main/docs/provenance-v1.md'
 const githubCi: ProvenanceInput['ci'] = {
   system: 'github-actions',
   serverUrl: 'https://github.com',
@@ -49,6 +50,45 @@ describe('buildProvenance', () => {
   it('names the runner kind as the builder on GitHub Actions', () => {
     const { predicate } = buildProvenance({ subjects, release, ci: githubCi })
     expect(predicate.runDetails.builder.id).toBe('https://github.com/actions/runner/self-hosted')
+  })
+
+  it('writes its own build type, not GitHub’s, when Forgejo or Gitea Actions ran the workflow', () => {
+    const forgejo = 'https://code.example.org'
+    const { predicate } = buildProvenance({
+      subjects,
+      release: { ...release, webUrl: `${forgejo}/forge/app/releases/tag/v1.2.0` },
+      ci: {
+        system: 'github-actions',
+        giteaActions: true,
+        serverUrl: forgejo,
+        projectUrl: `${forgejo}/forge/app`,
+        pipelineUrl: `${forgejo}/forge/app/actions/runs/17`,
+        invocationUrl: `${forgejo}/forge/app/actions/runs/17`,
+        jobId: 'release',
+        ref: 'refs/tags/v1.2.0',
+        commitSha: 'c'.repeat(40),
+        trigger: 'push',
+      },
+    })
+    expect(predicate).toEqual({
+      buildDefinition: {
+        buildType: `${DOC}#forgejo-and-gitea-actions`,
+        externalParameters: {
+          workflow: { ref: 'refs/tags/v1.2.0', repository: `${forgejo}/forge/app` },
+        },
+        internalParameters: { gitea: { event_name: 'push', job: 'release' } },
+        resolvedDependencies: [
+          {
+            uri: `git+${forgejo}/forge/app@refs/tags/v1.2.0`,
+            digest: { gitCommit: 'c'.repeat(40) },
+          },
+        ],
+      },
+      runDetails: {
+        builder: { id: `${forgejo}/actions` },
+        metadata: { invocationId: `${forgejo}/forge/app/actions/runs/17` },
+      },
+    })
   })
 
   it('adds the released commit when the workflow ran at another one', () => {

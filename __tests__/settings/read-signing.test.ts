@@ -83,11 +83,69 @@ describe('sign: auto', () => {
         kind: 'github-actions',
         requestUrl: 'https://token.actions.example/idtoken?api-version=2.0',
         requestToken: 'request-token',
+        provider: 'GitHub Actions',
       },
       fulcioUrl: 'https://fulcio.sigstore.dev',
       rekorUrl: 'https://rekor.sigstore.dev',
     })
     expect(settings.notices).toEqual([])
+  })
+
+  describe('in a Forgejo or Gitea Actions job', () => {
+    const FORGEJO_ACTIONS: Env = {
+      ...GITHUB_ACTIONS,
+      FORGEJO_ACTIONS: 'true',
+      GITEA_ACTIONS: 'true',
+      GITHUB_SERVER_URL: 'https://code.example.org',
+      GITHUB_API_URL: 'https://code.example.org/api/v1',
+      ACTIONS_ID_TOKEN_REQUEST_URL: 'https://code.example.org/api/actions/idtoken',
+      ACTIONS_ID_TOKEN_REQUEST_TOKEN: 'request-token',
+    }
+
+    it('publishes unsigned with the public Sigstore, which does not certify the server', () => {
+      const settings = readSettings(FORGEJO_ACTIONS)
+      expect(settings.platform).toBe('gitea')
+      expect(settings.signing).toBeUndefined()
+      expect(settings.notices).toEqual([
+        expect.stringMatching(
+          /^Not signing the evidence: the public Sigstore instance does not certify a Forgejo or Gitea server's Actions tokens/,
+        ),
+      ])
+    })
+
+    it('asks the server for the token where a Sigstore instance that trusts it is given', () => {
+      const settings = readSettings({
+        ...FORGEJO_ACTIONS,
+        INPUT_FULCIO_URL: 'https://fulcio.code.example.org',
+        INPUT_REKOR_URL: 'https://rekor.code.example.org',
+      })
+      expect(settings.signing?.identity).toEqual({
+        kind: 'github-actions',
+        requestUrl: 'https://code.example.org/api/actions/idtoken',
+        requestToken: 'request-token',
+        provider: 'Forgejo/Gitea Actions',
+      })
+      expect(settings.notices).toEqual([])
+    })
+
+    it('tries the public Sigstore under sign: true', () => {
+      const settings = readSettings({ ...FORGEJO_ACTIONS, INPUT_SIGN: 'true' })
+      expect(settings.signing).toMatchObject({
+        required: true,
+        fulcioUrl: 'https://fulcio.sigstore.dev',
+      })
+    })
+
+    it('says where a token comes from when the job has none', () => {
+      const settings = readSettings({
+        ...FORGEJO_ACTIONS,
+        ACTIONS_ID_TOKEN_REQUEST_URL: undefined,
+        ACTIONS_ID_TOKEN_REQUEST_TOKEN: undefined,
+      })
+      expect(settings.notices).toEqual([
+        expect.stringContaining('where the Forgejo or Gitea server offers them'),
+      ])
+    })
   })
 
   it('signs with the SIGSTORE_ID_TOKEN a GitLab job declares', () => {

@@ -8,8 +8,12 @@ export const SLSA_PROVENANCE_TYPE = 'https://slsa.dev/provenance/v1'
 export const GITHUB_WORKFLOW_BUILD_TYPE = 'https://actions.github.io/buildtypes/workflow/v1'
 export const GITHUB_BUILDER_PREFIX = 'https://github.com/actions/runner'
 const DOC = 'https://github.com/forge-release/forge-release/blob/main/docs/provenance-v1.md'
-/** Build types documented in docs/provenance-v1.md: a GitLab CI job, and a run by hand. */
+/**
+ * Build types documented in docs/provenance-v1.md: a GitLab CI job, a Forgejo or Gitea Actions
+ * job, and a run by hand.
+ */
 export const GITLAB_CI_BUILD_TYPE = `${DOC}#gitlab-ci`
+export const GITEA_ACTIONS_BUILD_TYPE = `${DOC}#forgejo-and-gitea-actions`
 export const BY_HAND_BUILD_TYPE = `${DOC}#by-hand`
 
 /** An in-toto ResourceDescriptor. */
@@ -80,6 +84,21 @@ export function buildProvenance(input: ProvenanceInput): ProvenanceStatement {
 
   switch (ci.system) {
     case 'github-actions':
+      if (ci.giteaActions === true) {
+        // The same workflow syntax, but neither GitHub's build type nor its runners: the
+        // instance's Actions ran it.
+        return statement(subject, {
+          buildDefinition: {
+            buildType: GITEA_ACTIONS_BUILD_TYPE,
+            externalParameters: {
+              workflow: compact({ ref: ci.ref, repository: projectUrl, path: ci.workflowPath }),
+            },
+            internalParameters: { gitea: compact({ event_name: ci.trigger, job: ci.jobId }) },
+            resolvedDependencies: dependencies,
+          },
+          runDetails: runDetails(`${ci.serverUrl ?? projectUrl}/actions`),
+        })
+      }
       return statement(subject, {
         buildDefinition: {
           buildType: GITHUB_WORKFLOW_BUILD_TYPE,

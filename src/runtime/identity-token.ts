@@ -26,7 +26,7 @@ export function createIdentityProvider(
   const url = new URL(identity.requestUrl)
   url.searchParams.set('audience', SIGSTORE_AUDIENCE)
   return {
-    request: `GET ${sanitizeUrl(url)} (an identity token from GitHub Actions)`,
+    request: `GET ${sanitizeUrl(url)} (an identity token from ${identity.provider})`,
     async token(): Promise<string> {
       let value: unknown
       try {
@@ -34,7 +34,7 @@ export function createIdentityProvider(
           method: 'GET',
           url: url.href,
           headers: { authorization: `Bearer ${identity.requestToken}` },
-          label: 'request an identity token from GitHub Actions',
+          label: `request an identity token from ${identity.provider}`,
         })
         value = response.body?.value
       } catch (error) {
@@ -42,7 +42,7 @@ export function createIdentityProvider(
           throw new ReleaseError({
             code: 'AUTH',
             input: 'sign',
-            message: `GitHub Actions refused an identity token: ${error.message}`,
+            message: `${identity.provider} refused an identity token: ${error.message}`,
             hint: 'Give the job `permissions: id-token: write`.',
             cause: error,
           })
@@ -53,7 +53,7 @@ export function createIdentityProvider(
         throw new ReleaseError({
           code: 'AUTH',
           input: 'sign',
-          message: 'GitHub Actions answered the identity token request without a token.',
+          message: `${identity.provider} answered the identity token request without a token.`,
           hint: 'Re-run the job; give it `permissions: id-token: write`.',
         })
       }

@@ -65,20 +65,21 @@ export function readCiContext(env: Environment, system: CiSystem): CiContext {
   if (system === 'github-actions') {
     const server = v('GITHUB_SERVER_URL')?.replace(/\/+$/, '')
     const repository = v('GITHUB_REPOSITORY')
+    const gitea = isGiteaActions(env)
     // Forgejo and Gitea address a run by its number in the repository (ActionRun.Link: run.Index,
     // which the runner exports as GITHUB_RUN_NUMBER); GitHub by its id.
-    const runId = isGiteaActions(env)
-      ? (v('GITHUB_RUN_NUMBER') ?? v('GITHUB_RUN_ID'))
-      : v('GITHUB_RUN_ID')
+    const runId = gitea ? (v('GITHUB_RUN_NUMBER') ?? v('GITHUB_RUN_ID')) : v('GITHUB_RUN_ID')
     const projectUrl =
       server !== undefined && repository !== undefined ? `${server}/${repository}` : undefined
     const pipelineUrl =
       projectUrl !== undefined && runId !== undefined
         ? `${projectUrl}/actions/runs/${runId}`
         : undefined
-    const attempt = v('GITHUB_RUN_ATTEMPT')
+    // GitHub addresses each attempt of a run; Forgejo and Gitea only the run.
+    const attempt = gitea ? undefined : v('GITHUB_RUN_ATTEMPT')
     return compact({
       system,
+      ...(gitea ? { giteaActions: true } : {}),
       serverUrl: server,
       projectUrl,
       pipelineUrl,

@@ -208,13 +208,13 @@ export const INPUTS = [
     values: ['auto', 'true', 'false'],
     default: 'auto',
     description:
-      "Sign the evidence and provenance statements with Sigstore keyless signing (a short-lived certificate for the CI's OIDC identity, logged in Rekor) and upload each `<statement>.sigstore.json` bundle. `auto` signs when the CI provides an identity (GitHub Actions: `permissions: id-token: write`; GitLab CI: an `id_tokens:` variable `SIGSTORE_ID_TOKEN` with `aud: sigstore`); `true` fails before any write without one. Needs `evidence`.",
+      "Sign the evidence and provenance statements with Sigstore keyless signing (a short-lived certificate for the CI's OIDC identity, logged in Rekor) and upload each `<statement>.sigstore.json` bundle. `auto` signs when the CI provides an identity (GitHub Actions: `permissions: id-token: write`; GitLab CI: an `id_tokens:` variable `SIGSTORE_ID_TOKEN` with `aud: sigstore`; Forgejo/Gitea Actions: only with `fulcio_url` of a Sigstore that trusts the server); `true` fails before any write without one. Needs `evidence`.",
   },
   {
     name: 'identity_token',
     kind: 'secret',
     defaultDoc:
-      '`SIGSTORE_ID_TOKEN`; under GitHub Actions, requested from its OIDC provider (audience `sigstore`)',
+      '`SIGSTORE_ID_TOKEN`; under GitHub (or Forgejo) Actions, requested from its OIDC provider (audience `sigstore`)',
     description:
       'OIDC identity token (a JWT with audience `sigstore`) that Fulcio certifies for signing. Never printed.',
   },

@@ -337,6 +337,7 @@ export function readSettings(raw: Environment, options: ReadSettingsOptions = {}
   const evidence = readBoolean('evidence')
   const signingFindings = readSigning(env, {
     system,
+    giteaActions,
     evidence,
     ...(options.now === undefined ? {} : { now: options.now }),
   })

@@ -17,8 +17,15 @@ export type IdentitySource =
   /**
    * GitHub Actions' OIDC provider, asked when signing (a token lives minutes; uploads may take
    * longer): https://docs.github.com/actions/security-for-github-actions/security-hardening-your-deployments/about-security-hardening-with-openid-connect
+   * Forgejo Actions offers the same endpoint to a job allowed to request a token.
    */
-  | { readonly kind: 'github-actions'; readonly requestUrl: string; readonly requestToken: string }
+  | {
+      readonly kind: 'github-actions'
+      readonly requestUrl: string
+      readonly requestToken: string
+      /** Whose Actions answer: named in messages. */
+      readonly provider: 'GitHub Actions' | 'Forgejo/Gitea Actions'
+    }
 
 export interface SigningSettings {
   /** `sign: true`: signing may not be skipped. `auto` skips it where signing would leak a private project's name. */
@@ -45,6 +52,8 @@ export function readSigning(
   env: Environment,
   options: {
     readonly system: CiSystem
+    /** The GitHub-style job runs in Forgejo or Gitea Actions. */
+    readonly giteaActions?: boolean
     readonly evidence: boolean
     /** The clock an expired token is judged by; without it expiry is left to Fulcio. */
     readonly now?: Date
@@ -74,21 +83,27 @@ export function readSigning(
   const fulcioUrl = readServiceUrl(env, 'fulcio_url', PUBLIC_FULCIO_URL, problems, warnings)
   const rekorUrl = readServiceUrl(env, 'rekor_url', PUBLIC_REKOR_URL, problems, warnings)
   const trustedRoot = given('trusted_root')
-  const identity = findIdentity(env)
+  const giteaActions = options.giteaActions === true
+  const identity = findIdentity(env, giteaActions)
+  const hint = giteaActions ? GITEA_ACTIONS_HINT : identityHint(options.system)
   if (identity === undefined) {
     if (required) {
       problems.push(
-        inputError(
-          'sign',
-          'is true, but this run has no OIDC identity to sign with.',
-          identityHint(options.system),
-        ),
+        inputError('sign', 'is true, but this run has no OIDC identity to sign with.', hint),
       )
     } else {
       notices.push(
-        `Not signing the evidence: this run has no OIDC identity. ${identityHint(options.system)} Set sign: false to publish unsigned without this notice.`,
+        `Not signing the evidence: this run has no OIDC identity. ${hint} Set sign: false to publish unsigned without this notice.`,
       )
     }
+    return { problems, notices, warnings }
+  }
+  if (giteaActions && !required && fulcioUrl === PUBLIC_FULCIO_URL) {
+    // The public Fulcio certifies only the issuers it lists; under `auto` a token it refuses
+    // must not fail a release that was never asked to be signed.
+    notices.push(
+      `Not signing the evidence: the public Sigstore instance does not certify a Forgejo or Gitea server's Actions tokens unless it lists that server as an issuer. Set sign: true to try, or fulcio_url, rekor_url and trusted_root for a Sigstore instance that trusts this server; sign: false publishes unsigned without this notice.`,
+    )
     return { problems, notices, warnings }
   }
   if (identity.kind === 'token') {
@@ -116,7 +131,7 @@ export const IDENTITY_SECRET_VARIABLES = [
   'ACTIONS_ID_TOKEN_REQUEST_TOKEN',
 ]
 
-function findIdentity(env: Environment): IdentitySource | undefined {
+function findIdentity(env: Environment, giteaActions: boolean): IdentitySource | undefined {
   const input = readInput(env, 'identity_token')
   if (input !== undefined) return { kind: 'token', token: input.value, from: 'identity_token' }
   const variable = readVariable(env, SIGSTORE_TOKEN_VARIABLE)
@@ -126,10 +141,18 @@ function findIdentity(env: Environment): IdentitySource | undefined {
   const requestUrl = readVariable(env, 'ACTIONS_ID_TOKEN_REQUEST_URL')
   const requestToken = readVariable(env, 'ACTIONS_ID_TOKEN_REQUEST_TOKEN')
   if (requestUrl !== undefined && requestToken !== undefined) {
-    return { kind: 'github-actions', requestUrl, requestToken }
+    return {
+      kind: 'github-actions',
+      requestUrl,
+      requestToken,
+      provider: giteaActions ? 'Forgejo/Gitea Actions' : 'GitHub Actions',
+    }
   }
   return undefined
 }
+
+const GITEA_ACTIONS_HINT =
+  'Let the job request an OIDC token where the Forgejo or Gitea server offers them (ACTIONS_ID_TOKEN_REQUEST_URL), or pass one with audience sigstore as identity_token or SIGSTORE_ID_TOKEN.'
 
 function identityHint(system: CiSystem): string {
   switch (system) {

@@ -32,6 +32,8 @@ export type MakeLatest = 'true' | 'false' | 'legacy'
 /** What the CI system tells about the run, for evidence, provenance and defaults. */
 export interface CiContext {
   readonly system: 'github-actions' | 'gitlab-ci' | 'none'
+  /** The GitHub-style job runs in Forgejo or Gitea Actions, on that server (not on GitHub). */
+  readonly giteaActions?: boolean
   readonly serverUrl?: string
   readonly serverVersion?: string
   readonly projectUrl?: string
