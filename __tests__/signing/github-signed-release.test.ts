@@ -4,15 +4,16 @@ import path from 'node:path'
 
 import { fetch } from 'undici'
 
-import { startFakeSigstore, type FakeSigstore } from '../support/fake-sigstore.js'
+import type { FakeSigstore } from '../support/fake-sigstore.js'
 import {
   GITHUB_TOKEN,
   REPOSITORY,
   startGitHubScenario,
   type GitHubScenario,
 } from '../support/github-scenario.js'
-import { expectNoTokenLeak, makeWorkspace, runInProcess, type Env } from '../support/run-tool.js'
+import { expectNoTokenLeak, runInProcess, type Env } from '../support/run-tool.js'
 import { failures, runVerify } from '../support/run-verify.js'
+import { SIGNED_BUILD, startSigning } from '../support/signed-release.js'
 
 // A release signed in a GitHub Actions job with `id-token: write`: the token comes from the
 // runner's OIDC endpoint, and the bundles also go to the repository's attestations, where
@@ -22,16 +23,9 @@ let sigstore: FakeSigstore
 let workspace: string
 let trustedRoot: string
 
-const files = {
-  'dist/app-linux.tar.gz': 'linux build\n'.repeat(800),
-  'dist/app-win.zip': 'windows build\n'.repeat(600),
-}
-
 async function start(options: Parameters<typeof startGitHubScenario>[0] = {}): Promise<void> {
   scenario = await startGitHubScenario(options)
-  sigstore = await startFakeSigstore()
-  workspace = await makeWorkspace(files)
-  trustedRoot = await sigstore.writeTrustedRoot(workspace)
+  ;({ sigstore, workspace, trustedRoot } = await startSigning())
 }
 afterEach(async () => {
   await sigstore.close()
@@ -107,7 +101,7 @@ describe('a release signed in GitHub Actions', () => {
     ])
     const repo = scenario.github.repo(REPOSITORY)
     expect(repo.attestations).toHaveLength(2)
-    const linux = createHash('sha256').update(files['dist/app-linux.tar.gz']).digest('hex')
+    const linux = createHash('sha256').update(SIGNED_BUILD['dist/app-linux.tar.gz']).digest('hex')
     // What `gh attestation verify app-linux.tar.gz --repo octo/app` fetches: both statements.
     const found = (await listAttestations(linux)) as {
       bundle: { dsseEnvelope: { payload: string } }

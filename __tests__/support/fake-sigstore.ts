@@ -46,6 +46,11 @@ export interface GitHubJob {
   readonly ref?: string
   readonly sha?: string
   readonly visibility?: 'public' | 'private' | 'internal'
+  /**
+   * The issuer the token names, when it is not GitHub's for `serverUrl` (a Forgejo server's
+   * Actions): this Fulcio is then configured for it as a CI of `serverUrl`.
+   */
+  readonly issuer?: string
 }
 
 /** What a GitLab CI job's `id_tokens:` token says (https://docs.gitlab.com/ci/secrets/id_token_authentication/). */
@@ -89,6 +94,8 @@ export async function startFakeSigstore(): Promise<FakeSigstore> {
   const requests: LoggedSigstoreRequest[] = []
   const faults: { prefix: string; status: number; times: number }[] = []
   const requestTokens = new Map<string, Record<string, unknown>>()
+  /** Issuers configured as the Actions of a server other than GitHub's: issuer → server. */
+  const actionsServers = new Map<string, string>()
   const entries = new Map<string, { uuid: string; entry: unknown }>()
   const started = new Date(Date.now() - 60_000)
 
@@ -247,9 +254,10 @@ export async function startFakeSigstore(): Promise<FakeSigstore> {
     const iss = text(claims.iss) ?? ''
     if (typeof claims.job_workflow_ref === 'string') {
       const server =
-        iss === GITHUB_ACTIONS_ISSUER
+        actionsServers.get(iss) ??
+        (iss === GITHUB_ACTIONS_ISSUER
           ? 'https://github.com'
-          : iss.replace(/\/_services\/token$/, '')
+          : iss.replace(/\/_services\/token$/, ''))
       return `${server}/${claims.job_workflow_ref}`
     }
     if (typeof claims.ci_config_ref_uri === 'string') {
@@ -342,8 +350,9 @@ export async function startFakeSigstore(): Promise<FakeSigstore> {
       const requestToken = randomBytes(12).toString('hex')
       const workflow = job.workflow ?? '.github/workflows/release.yml'
       const ref = job.ref ?? 'refs/tags/v1.0.0'
+      if (job.issuer !== undefined) actionsServers.set(job.issuer, job.serverUrl)
       requestTokens.set(requestToken, {
-        iss: githubIssuer(job.serverUrl),
+        iss: job.issuer ?? githubIssuer(job.serverUrl),
         sub: `repo:${job.repository}:ref:${ref}`,
         repository: job.repository,
         repository_owner: job.repository.split('/')[0],
