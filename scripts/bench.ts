@@ -3,7 +3,7 @@
  * built-in fake forges (discard storage: only size + sha256 of uploads are kept), beside the raw
  * transfer of the same bytes and beside peers doing the same job where they can be installed.
  *
- * Scenarios (GitLab all; Gongfeng and GitHub 1–3 when their scenario helpers exist):
+ * Scenarios (GitLab all; Gongfeng, GitHub and Forgejo/Gitea 1–3, 5–7):
  *   1. one 1 GiB file (sparse; Gongfeng: its 200 MB limit)
  *   2. 200 files of 5 MiB (2v: the same with verify off)
  *   3. a re-run of 2 with nothing changed (3v: the same with verify off)
@@ -21,7 +21,7 @@
  * Beside forge-release in 1 and 2 (and 1n, 2n): the raw transfer, and the raw transfer that
  * also hashes what it sends (the least a tool that publishes checksums has to do).
  * Options: --repeat N (runs of forge-release and raw transfer per scenario, median reported;
- * default 3), --peer-repeat N (default 1), --forges gitlab,gongfeng,github, --no-peers,
+ * default 3), --peer-repeat N (default 1), --forges gitlab,gongfeng,github,gitea, --no-peers,
  * --no-link (skips 1n and 2n),
  * --quick (small files, for trying the bench itself), --update-docs (writes the tables into
  * docs/benchmarks.md between the bench markers), --docs-only (puts the last run's .bench/results.md
@@ -42,6 +42,7 @@ import { JOB_TOKEN, PROJECT } from '../__tests__/support/gitlab-scenario.js'
 import { GONGFENG_MAX_ATTACHMENT_BYTES } from '../src/forges/gongfeng/gongfeng-rules.js'
 import { changeFile, GIB, makeAssetSet, MIB, type AssetSet } from './bench/assets.js'
 import {
+  startGitea,
   startGitHub,
   startGitLab,
   startGongfeng,
@@ -102,7 +103,7 @@ function parseOptions(argv: readonly string[]): Options {
   const options: Options = {
     repeat: 3,
     peerRepeat: 1,
-    forges: ['gitlab', 'gongfeng', 'github'],
+    forges: ['gitlab', 'gongfeng', 'github', 'gitea'],
     peers: true,
     link: true,
     quick: false,
@@ -286,6 +287,19 @@ async function runRaw(
     env: baseEnv(),
     timeoutMs: RUN_TIMEOUT_MS,
   })
+}
+
+/**
+ * One unmeasured publish of one small file before a forge's scenarios: the fakes do work once
+ * per kind of request (GitHub's loads its OpenAPI description and compiles each operation's
+ * schema on first use, a third of a second), which no measured run should be charged for.
+ */
+async function warmUp(ctx: Context, forge: BenchForge): Promise<void> {
+  const tag = `vwarm-${Date.now().toString(36)}`
+  forge.addTag(tag)
+  const run = await runEngine(forge, tag, ctx.sets.tiny)
+  if (run.exitCode !== 0) note(`${forge.name}: the warm-up run exited ${run.exitCode}`)
+  forge.clearRequests()
 }
 
 /** Scenarios 1–5 (or 1–3) on one forge. */
@@ -551,6 +565,24 @@ function checkLimitTargets(run: Context['limitRun']): TargetCheck[] {
   ]
 }
 
+/** One check over every run of forge-release: the largest peak, and where it was. */
+function rssCheck(rows: readonly SummaryRow[]): TargetCheck[] {
+  const ours = rows.filter((r) => r.tool === 'forge-release')
+  const largest = ours.reduce<SummaryRow | undefined>(
+    (max, r) => (max === undefined || r.peakRssBytes > max.peakRssBytes ? r : max),
+    undefined,
+  )
+  if (largest === undefined) return []
+  const over = ours.filter((r) => r.peakRssBytes > RSS_TARGET)
+  return [
+    {
+      target: `peak RSS ≤ 150 MiB in every scenario (${ours.length} runs of forge-release)`,
+      value: `largest ${(largest.peakRssBytes / MIB).toFixed(0)} MiB (${largest.forge} ${largest.scenario})${over.length === 0 ? '' : `; over: ${over.map((r) => `${r.forge} ${r.scenario}`).join(', ')}`}`,
+      met: over.length === 0,
+    },
+  ]
+}
+
 function checkTargets(rows: readonly SummaryRow[], changedFileBytes: number): TargetCheck[] {
   const checks: TargetCheck[] = []
   const find = (forge: string, scenario: string, tool: Tool): SummaryRow | undefined =>
@@ -560,6 +592,8 @@ function checkTargets(rows: readonly SummaryRow[], changedFileBytes: number): Ta
     for (const scenario of ['1', '2', '1n', '2n', '6']) {
       const row = find(forge, scenario, 'forge-release')
       if (row === undefined) continue
+      // The issue sets no throughput target for many small files: the table shows the ratio.
+      if (scenario === '6') continue
       const ratio = ratioToRaw(row, rows)
       checks.push({
         target: `${forge} ${scenario}: throughput ≥ 0.9 × raw transfer`,
@@ -574,12 +608,6 @@ function checkTargets(rows: readonly SummaryRow[], changedFileBytes: number): Ta
           met: hashedRatio >= 0.9,
         })
       }
-      if (scenario.endsWith('n')) continue
-      checks.push({
-        target: `${forge} ${scenario}: peak RSS ≤ 150 MiB`,
-        value: `${(row.peakRssBytes / MIB).toFixed(0)} MiB`,
-        met: row.peakRssBytes <= RSS_TARGET,
-      })
     }
     const rerunThousand = find(forge, '7', 'forge-release')
     if (rerunThousand !== undefined) {
@@ -723,13 +751,16 @@ async function main(): Promise<void> {
         ? await startGitLab()
         : name === 'gongfeng'
           ? await startGongfeng()
-          : await startGitHub()
+          : name === 'gitea'
+            ? await startGitea()
+            : await startGitHub()
     if ('missing' in started) {
       note(`${name}: skipped — ${started.missing}`)
       continue
     }
     const forge = started
     try {
+      await warmUp(ctx, forge)
       log(`${name}: scenarios ${name === 'gitlab' ? '1–5' : '1–3'}`)
       await benchForge(ctx, forge, name === 'gitlab')
       if (name === 'gitlab' && options.link) await benchLink(ctx)
@@ -765,6 +796,7 @@ async function main(): Promise<void> {
   const targets = [
     ...checkTargets(rows, sets.many.totalBytes / sets.many.names.length),
     ...checkLimitTargets(ctx.limitRun),
+    ...rssCheck(rows),
   ]
   const startup = rows.find((r) => r.scenario === '5')
   const table = renderTable(rows)
@@ -833,21 +865,27 @@ const DOC_INTRO = [
   '`npm run bench` runs the bundle as a process against the built-in fake forges (uploads are',
   'hashed and discarded), beside the raw transfer of the same bytes (one plain streamed request per',
   'file, 4 at a time, nothing else) and beside peers doing the same job on the same fake GitLab.',
-  'Scenarios: 1. one 1 GiB file; 2. 200 files of 5 MiB (2v: with `verify: false`); 3. a re-run of 2 with nothing changed',
-  '(3v: the same with `verify: false`); 4. a re-run of 2 with one file changed; 5. start-up with',
-  'one 1 KiB file (3v1: its re-run with `verify: false`); 1n and 2n: 1 and 2 against a fake that',
-  'reads at most 1 Gbit/s, as over a network. "raw transfer + sha256" is the raw client hashing',
-  'what it sends, the least any tool that publishes checksums must do. forge-release hashes a new',
-  'file from the bytes its upload reads, and hashes before deciding only files the release',
-  'already holds (re-runs, on every core). `.bench/results.json` holds every run.',
+  'Each forge gets one unmeasured publish first, so that no measured run pays for the fake warming',
+  'up. Scenarios: 1. one 1 GiB file (Gongfeng: 200 MB, its limit); 2. 200 files of 5 MiB (2v: with',
+  '`verify: false`); 3. a re-run of 2 with nothing changed (3v: the same with `verify: false`);',
+  '4. a re-run of 2 with one file changed; 5. start-up with one 1 KiB file (3v1: its re-run with',
+  '`verify: false`); 6. 997 files of 64 KiB, 1000 assets with SHA256SUMS, the evidence and the',
+  "provenance (GitHub's cap for one release); 7. a re-run of 6; 6s: 6 on a fake GitHub that enforces its",
+  'secondary limit, scaled to 800 writes a minute; 1n and 2n: 1 and 2 against a fake that reads at',
+  'most 1 Gbit/s, as over a network. "raw transfer + sha256" is the raw client hashing what it',
+  'sends, the least any tool that publishes checksums must do. forge-release hashes a new file',
+  'from the bytes its upload reads, and hashes before deciding only files the release already',
+  'holds (re-runs, on every core). `.bench/results.json` holds every run.',
   '',
   'Reading it: on the loopback the fake server and the client share two cores, and the raw',
   'transfer alone keeps both busy (client and server together spend about 2 CPU-seconds per GiB),',
-  'so the sha256 every published file needs (0.6 CPU-seconds per GiB on one core) and the verify',
-  "step's HEAD requests (2 vs 2v) show up as wall time. Over a 1 Gbit/s link (1n, 2n) they hide",
-  'behind the transfer. GitHub first publishes list every release to find drafts, and GitHub lists',
-  'each release with all its assets: by scenario 2v the fake holds about 20 releases of 200 assets,',
-  'and that listing, not the files, is what raises its peak memory.',
+  'so the sha256 every published file needs (0.6 CPU-seconds per GiB on one core) shows up as wall',
+  'time, and so does every request the fake answers. Verification asks nothing more where the',
+  "server reports each file's sha256 (GitHub, GitLab); elsewhere it reads one byte of each file",
+  '(2 vs 2v). Over a 1 Gbit/s link (1n, 2n) the hashing hides behind the transfer. GitHub shows',
+  'drafts only in the list of all releases, which carries every asset of every release: by',
+  'scenario 6 the fake holds some 30 releases of 200 to 1000 assets, and reading that list, not',
+  "the files, is what raises GitHub's peak memory.",
   '',
 ].join('\n')
 

@@ -30,6 +30,35 @@ describe('RequestPacer', () => {
     expect(waits[0]).toBe('1250 the forge allows 3 writes per 1 s')
   })
 
+  it('holds back writes that arrive while another one waits (parallel uploads)', async () => {
+    let now = 1_000_000
+    const sleepers: { until: number; wake: () => void }[] = []
+    const pacer = new RequestPacer({
+      writeWindows: [{ limit: 2, windowMs: 1000 }],
+      now: () => now,
+      // Real time: a sleep ends only when the clock gets there, and others run meanwhile.
+      sleep: (ms) => new Promise<void>((wake) => sleepers.push({ until: now + ms, wake })),
+      onWait: () => undefined,
+    })
+    const sentAt: number[] = []
+    const send = async (): Promise<void> => {
+      await pacer.beforeRequest('POST')
+      sentAt.push(now - 1_000_000)
+    }
+    const all = Promise.all([send(), send(), send(), send()])
+    for (let turn = 0; turn < 10; turn++) {
+      await new Promise((resolve) => setImmediate(resolve))
+      const next = sleepers.sort((a, b) => a.until - b.until).shift()
+      if (next === undefined) continue
+      now = Math.max(now, next.until)
+      next.wake()
+    }
+    await all
+    // Two at once, and the other two only once the window (and its margin) has passed: none
+    // slips through while the first of them is still waiting.
+    expect(sentAt).toEqual([0, 0, 1250, 1250])
+  })
+
   it('never holds back reads for a write limit', async () => {
     const clock = new VirtualClock(1_000_000)
     const { pacer } = pacerWith([{ limit: 1, windowMs: 60_000 }], clock)

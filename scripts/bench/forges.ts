@@ -12,11 +12,12 @@ import path from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 
 import type { LoggedRequest } from '../../__tests__/support/fake-forge/request-log.js'
+import { startGiteaScenario } from '../../__tests__/support/gitea-scenario.js'
 import { JOB_TOKEN, PROJECT, startGitLabScenario } from '../../__tests__/support/gitlab-scenario.js'
 import { GONGFENG_MAX_ATTACHMENT_BYTES } from '../../src/forges/gongfeng/gongfeng-rules.js'
 import { GIB } from './assets.js'
 
-export type ForgeName = 'gitlab' | 'gongfeng' | 'github'
+export type ForgeName = 'gitlab' | 'gongfeng' | 'github' | 'gitea'
 export type Env = Record<string, string | undefined>
 
 /** One file upload of the raw baseline (see raw-upload.mjs). */
@@ -273,6 +274,55 @@ export async function startGitHub(
       }))
     },
     errors: () => servers.flatMap((server) => server.errors),
+    close: () => scenario.close(),
+  }
+}
+
+/** Forgejo/Gitea: attachments are multipart POSTs to a release that exists (field `attachment`). */
+export async function startGitea(): Promise<BenchForge> {
+  const scenario = await startGiteaScenario({ storage: 'discard-large' })
+  const { gitea } = scenario
+  const base = scenario.env()
+  const token = base.INPUT_TOKEN ?? ''
+  const repository = base.INPUT_PROJECT ?? ''
+  const uploadPath = /\/releases\/\d+\/assets\?(?:.*&)?name=([^&]+)/
+  const auth = { authorization: `token ${token}` }
+  return {
+    name: 'gitea',
+    largestFile: GIB,
+    requests: () => gitea.requests.all(),
+    clearRequests: () => gitea.requests.clear(),
+    addTag: () => undefined,
+    engineEnv: (tag, _workspace, assets) =>
+      scenario.env({ INPUT_TAG_NAME: tag, INPUT_ASSETS: assets }),
+    uploadedName: (request) => {
+      if (request.method !== 'POST') return undefined
+      const match = uploadPath.exec(request.path)
+      return match === null ? undefined : decodeURIComponent(match[1] ?? '')
+    },
+    rawUploads: async (tag, files) => {
+      const response = await fetch(`${gitea.apiUrl}/repos/${repository}/releases`, {
+        method: 'POST',
+        headers: { ...auth, 'content-type': 'application/json' },
+        body: JSON.stringify({ tag_name: tag, target_commitish: scenario.mainSha }),
+      })
+      if (!response.ok) throw new Error(`Gitea release create: ${response.status}`)
+      const release = (await response.json()) as { id: number }
+      return files.map((file) => ({
+        method: 'POST',
+        url: `${gitea.apiUrl}/repos/${repository}/releases/${release.id}/assets?name=${encodeURIComponent(file.name)}`,
+        headers: auth,
+        path: file.path,
+        size: file.size,
+        multipart: {
+          boundary: `raw-transfer-${Math.random().toString(16).slice(2)}`,
+          field: 'attachment',
+          filename: file.name,
+          contentType: 'application/octet-stream',
+        },
+      }))
+    },
+    errors: () => gitea.errors,
     close: () => scenario.close(),
   }
 }

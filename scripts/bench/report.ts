@@ -177,6 +177,9 @@ export const SCENARIOS: Readonly<Record<string, string>> = {
   '5': 'start-up (one 1 KiB file)',
   '1n': '1 over a 1 Gbit/s link',
   '2n': '2 over a 1 Gbit/s link',
+  '6': '998 × 64 KiB (1000 assets)',
+  '7': 're-run of 6, nothing changed',
+  '6s': '6 under GitHub’s secondary limit',
 }
 
 export function renderTable(rows: readonly SummaryRow[]): string {

@@ -142,7 +142,7 @@ export async function discoverAssets(
   const chosen = chooseClaims(claims)
   const files: LocalFile[] = []
   for (const claim of chosen) {
-    const file = await describeFile(claim, options, cwd, problems, warnings)
+    const file = describeFile(claim, options, cwd, problems, warnings)
     if (file !== undefined) files.push(file)
   }
   reportDuplicates(files, cwd, options.rules?.linkPaths === true, problems)
@@ -229,16 +229,16 @@ function chooseClaims(claims: readonly Claim[]): Claim[] {
   return chosen
 }
 
-async function describeFile(
+function describeFile(
   claim: Claim,
   options: DiscoverOptions,
   cwd: string,
   problems: ReleaseError[],
   warnings: string[],
-): Promise<LocalFile | undefined> {
+): LocalFile | undefined {
   let identity: FileIdentity
   try {
-    const stats = await statOpenedFile(claim.realPath)
+    const stats = statOpenedFile(claim.realPath)
     // The search saw a regular file; whatever took its place since is not one.
     if (!stats.isFile()) {
       problems.push(nonRegularFileProblem(showPath(claim.path, cwd), 'not a regular file'))

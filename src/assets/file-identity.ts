@@ -1,4 +1,4 @@
-import { constants, type Stats } from 'node:fs'
+import { closeSync, constants, fstatSync, openSync, type Stats } from 'node:fs'
 import { open, type FileHandle } from 'node:fs/promises'
 
 import { ReleaseError } from '../errors.js'
@@ -93,13 +93,14 @@ export async function openPlannedFile(
 /**
  * The stats of a file found by discovery (`realPath`, with no link left in it), read from an
  * open handle so that they are those of a file that can be read. The handle is closed at once:
- * thousands of assets never hold thousands of descriptors.
+ * thousands of assets never hold thousands of descriptors. Synchronous, as discovery is: see
+ * search-pattern.ts.
  */
-export async function statOpenedFile(realPath: string): Promise<Stats> {
-  const handle = await open(realPath, READ_FLAGS | (constants.O_NOFOLLOW ?? 0))
+export function statOpenedFile(realPath: string): Stats {
+  const fd = openSync(realPath, READ_FLAGS | (constants.O_NOFOLLOW ?? 0))
   try {
-    return await handle.stat()
+    return fstatSync(fd)
   } finally {
-    await handle.close()
+    closeSync(fd)
   }
 }

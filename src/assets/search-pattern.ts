@@ -1,5 +1,4 @@
-import type { Stats } from 'node:fs'
-import { lstat, readlink, realpath, stat } from 'node:fs/promises'
+import { lstatSync, readlinkSync, realpathSync, statSync, type Stats } from 'node:fs'
 import path from 'node:path'
 
 import type { ReleaseError } from '../errors.js'
@@ -149,7 +148,7 @@ export async function searchPattern(
 ): Promise<SearchResult> {
   const result: SearchResult = { files: [], problems: [], warnings: [] }
   for (const shape of alternatives) {
-    const realBase = await realpath(shape.base).catch(() => shape.base)
+    const realBase = realpathOr(shape.base, shape.base)
     const boundary: LinkBoundary = {
       policy: context.policy,
       workspace: context.workspace,
@@ -173,7 +172,7 @@ async function searchTree(tree: Tree, search: Search): Promise<void> {
     const links: Item[] = []
     for (const item of await walk(prefixes, tree, search, false)) {
       if (seen.has(item.walked)) continue
-      if ((await lstatOrUndefined(item.walked))?.isSymbolicLink()) links.push(item)
+      if (lstatOrUndefined(item.walked)?.isSymbolicLink()) links.push(item)
     }
     for (const item of await notExcluded(links, tree, search)) {
       await followLink(item, { matched: false }, tree, search)
@@ -183,7 +182,7 @@ async function searchTree(tree: Tree, search: Search): Promise<void> {
   // The pattern's base may itself be a link to a directory; what the user wrote out is followed.
   if (tree.mapped === undefined && !seen.has(search.shape.base)) {
     const base = search.shape.base
-    if ((await lstatOrUndefined(base))?.isSymbolicLink()) {
+    if (lstatOrUndefined(base)?.isSymbolicLink()) {
       await followLink({ shown: base, walked: base }, { matched: false }, tree, search)
     }
   }
@@ -235,7 +234,7 @@ async function notExcluded(items: readonly Item[], tree: Tree, search: Search): 
 
 /** What a matched path is: a file is a result, anything else a problem or nothing. */
 async function reportMatch(item: Item, tree: Tree, search: Search): Promise<void> {
-  const stats = await lstatOrUndefined(item.walked)
+  const stats = lstatOrUndefined(item.walked)
   if (stats === undefined) return
   if (stats.isSymbolicLink()) {
     await followLink(item, { matched: true }, tree, search)
@@ -250,7 +249,7 @@ async function reportMatch(item: Item, tree: Tree, search: Search): Promise<void
   }
   let realPath: string
   try {
-    realPath = await realpath(item.walked)
+    realPath = realpathSync.native(item.walked)
   } catch (error) {
     search.result.problems.push(unreadableProblem(shown(item, search), error))
     return
@@ -274,14 +273,14 @@ async function followLink(
   let target: string
   let stats: Stats
   try {
-    target = await realpath(item.walked)
-    stats = await stat(target)
+    target = realpathSync.native(item.walked)
+    stats = statSync(target)
   } catch (error) {
     if (!how.matched) return
     const code = (error as NodeJS.ErrnoException).code
     if (code === 'ELOOP') problems.push(linkLoopProblem(shown(item, search)))
     else if (code === 'ENOENT') {
-      const pointsTo = await readlink(item.walked).catch(() => undefined)
+      const pointsTo = readlinkOrUndefined(item.walked)
       if (pointsTo !== undefined) problems.push(danglingLinkProblem(shown(item, search), pointsTo))
     } else problems.push(unreadableProblem(shown(item, search), error))
     return
@@ -337,7 +336,7 @@ async function searchLinkedTree(
 ): Promise<void> {
   // A link to a directory the search is inside (above the link, or above a link it came
   // through) leads back to itself: what lies there is found, or left out, without it.
-  const realParent = await realpath(path.dirname(item.walked)).catch(() => undefined)
+  const realParent = realpathOr(path.dirname(item.walked), undefined)
   if (
     realParent === undefined ||
     [...tree.chain, realParent].some((dir) => isWithin(dir, target))
@@ -434,9 +433,28 @@ function shown(item: Item, search: Search): string {
   return showPath(item.shown, search.context.cwd)
 }
 
-async function lstatOrUndefined(itemPath: string): Promise<Stats | undefined> {
+// Discovery's file-system questions are answered with synchronous calls: nothing else runs
+// before the plan is made, and a thousand files asked through the thread pool one await at a
+// time took a second of round trips.
+function lstatOrUndefined(itemPath: string): Stats | undefined {
   try {
-    return await lstat(itemPath)
+    return lstatSync(itemPath)
+  } catch {
+    return undefined
+  }
+}
+
+function realpathOr<T>(itemPath: string, fallback: T): string | T {
+  try {
+    return realpathSync.native(itemPath)
+  } catch {
+    return fallback
+  }
+}
+
+function readlinkOrUndefined(itemPath: string): string | undefined {
+  try {
+    return readlinkSync(itemPath)
   } catch {
     return undefined
   }

@@ -51,8 +51,11 @@ export class RequestPacer {
       const wait = this.waitBefore(method)
       if (wait === undefined) break
       this.options.onWait(wait.reason, wait.ms)
-      this.waitedUntil = Math.max(this.waitedUntil, this.now() + wait.ms)
+      const until = this.now() + wait.ms
       await this.options.sleep(wait.ms)
+      // Only once the wait is over: set before, it would move "now" ahead for the requests
+      // that ask meanwhile, and let them through a window that is still full.
+      this.waitedUntil = Math.max(this.waitedUntil, until)
     }
     // Counted in the same tick as the check, so parallel requests cannot both take the last slot.
     if (WRITES.has(method)) this.writes.push(this.now())

@@ -1,5 +1,4 @@
-import { constants } from 'node:fs'
-import { access, readFile, stat } from 'node:fs/promises'
+import { readFile, stat } from 'node:fs/promises'
 import path from 'node:path'
 
 import { discoverAssets } from '../assets/discover-assets.js'
@@ -80,19 +79,6 @@ export async function preparePlan(
     }
   }
   problems.push(...checkAssetCount(discovered.files.length, settings, rules))
-  for (const file of discovered.files) {
-    try {
-      await access(file.path, constants.R_OK)
-    } catch (error) {
-      problems.push(
-        inputError(
-          'assets',
-          `cannot read ${file.path} (${(error as NodeJS.ErrnoException).code ?? String(error)}).`,
-          'Make the file readable by the user the job runs as, or leave it out of `assets`.',
-        ),
-      )
-    }
-  }
   if (problems.length > 0) throw new InputErrors(problems)
 
   return {

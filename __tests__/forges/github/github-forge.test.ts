@@ -154,8 +154,8 @@ describe('GitHubForge: finding releases and tags', () => {
       .filter({ method: 'GET' })
       .filter((r) => /\/releases\?/.test(r.path))
     // Small pages: every listed release carries all its assets.
-    expect(lists.length).toBe(3)
-    expect(lists.every((r) => r.path.includes('per_page=30'))).toBe(true)
+    expect(lists.length).toBe(8)
+    expect(lists.every((r) => r.path.includes('per_page=10'))).toBe(true)
   })
 
   it('finds a release published moments ago even while get-by-tag still 404s (replication lag)', async () => {

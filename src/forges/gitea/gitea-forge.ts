@@ -21,6 +21,7 @@ import type {
   UploadFile,
   WriteResult,
 } from '../forge.js'
+import { FreshRead } from './fresh-read.js'
 import { giteaAssetRules } from './gitea-rules.js'
 import {
   attachmentsDisabled,
@@ -84,6 +85,8 @@ export class GiteaForge implements Forge, DraftReleases {
   private readonly tags = new Map<string, TagState>()
   /** The release the last lookup found, for dry-run descriptions. */
   private known: RemoteRelease | undefined
+  /** Per release id: the listing same-name checks after uploads share. */
+  private readonly freshListings = new Map<string, FreshRead<GiteaAttachment[]>>()
 
   constructor(
     private readonly options: GiteaForgeOptions,
@@ -515,7 +518,7 @@ export class GiteaForge implements Forge, DraftReleases {
     release: RemoteRelease,
     name: string,
   ): Promise<GiteaAttachment | undefined> {
-    const holders = (await this.listAttachments(release))
+    const holders = (await this.attachmentsAfterNow(release))
       .filter((a) => a.name === name)
       .sort((a, b) => a.id - b.id)
     const [winner, ...others] = holders
@@ -526,6 +529,17 @@ export class GiteaForge implements Forge, DraftReleases {
       await this.deleteAttachment(this.toAsset(release, other))
     }
     return winner
+  }
+
+  /** A listing of the release's attachments that starts after this call (see FreshRead). */
+  private attachmentsAfterNow(release: RemoteRelease): Promise<GiteaAttachment[]> {
+    const key = String(idOf(release))
+    let shared = this.freshListings.get(key)
+    if (shared === undefined) {
+      shared = new FreshRead(() => this.listAttachments(release))
+      this.freshListings.set(key, shared)
+    }
+    return shared.get()
   }
 
   private async deleteAttachment(asset: RemoteAsset): Promise<void> {
