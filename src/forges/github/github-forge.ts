@@ -26,6 +26,7 @@ import type {
   WriteResult,
 } from '../forge.js'
 import { pickCanonicalRelease } from './canonical-release.js'
+import { parseWithPlainJson } from './plain-json.js'
 import {
   isHttpStatus,
   isValidationError,
@@ -127,6 +128,7 @@ export class GitHubForge implements Forge, DraftReleases, AssetLabels, Attestati
         error: (message: string) => log.warn(message),
       },
     })
+    this.octokit.hook.wrap('request', parseWithPlainJson)
     this.octokit.hook.before('request', (request) => {
       request.headers['x-github-api-version'] = GITHUB_API_VERSION
     })
