@@ -1,6 +1,5 @@
 import type { Forge } from './forges/forge.js'
 import { GiteaForge } from './forges/gitea/gitea-forge.js'
-import { GitHubForge } from './forges/github/github-forge.js'
 import { GITHUB_WRITE_WINDOWS } from './forges/github/github-rules.js'
 import { GitLabForge } from './forges/gitlab/gitlab-forge.js'
 import { GongfengForge } from './forges/gongfeng/gongfeng-forge.js'
@@ -9,8 +8,16 @@ import type { Transport } from './http/types.js'
 import type { Logger } from './log.js'
 import type { Settings } from './settings/settings.js'
 
-/** The adapter for the settings' platform: settings become the adapter's plain options here. */
-export function createForge(settings: Settings, http: Transport, log: Logger): Forge {
+/**
+ * The adapter for the settings' platform: settings become the adapter's plain options here.
+ * GitHub's, with Octokit, is loaded only for GitHub (bundled all the same: `eager` keeps it in
+ * dist/index.js, and evaluates it on first use): the other forges start without it.
+ */
+export async function createForge(
+  settings: Settings,
+  http: Transport,
+  log: Logger,
+): Promise<Forge> {
   switch (settings.platform) {
     case 'gitlab':
       return new GitLabForge(
@@ -39,7 +46,10 @@ export function createForge(settings: Settings, http: Transport, log: Logger): F
         http,
         log,
       )
-    case 'github':
+    case 'github': {
+      const { GitHubForge } = await import(
+        /* webpackMode: "eager" */ './forges/github/github-forge.js'
+      )
       return new GitHubForge(
         {
           apiUrl: settings.apiUrl,
@@ -49,6 +59,7 @@ export function createForge(settings: Settings, http: Transport, log: Logger): F
         http,
         log,
       )
+    }
     case 'gitea':
       return new GiteaForge({ apiUrl: settings.apiUrl, repository: settings.project }, http, log)
   }
@@ -100,9 +111,14 @@ export interface ReaderTarget {
 
 /**
  * An adapter for reading a release as its users see it (`forge-release verify`): on GitLab the
- * release's links are its files, wherever they are stored.
+ * release's links are its files, wherever they are stored. GitHub's is loaded as createForge
+ * loads it: only for GitHub.
  */
-export function createReaderForge(target: ReaderTarget, http: Transport, log: Logger): Forge {
+export async function createReaderForge(
+  target: ReaderTarget,
+  http: Transport,
+  log: Logger,
+): Promise<Forge> {
   switch (target.platform) {
     case 'gitlab':
       return new GitLabForge(
@@ -119,12 +135,16 @@ export function createReaderForge(target: ReaderTarget, http: Transport, log: Lo
       )
     case 'gongfeng':
       return new GongfengForge({ apiUrl: target.apiUrl, project: target.project }, http, log)
-    case 'github':
+    case 'github': {
+      const { GitHubForge } = await import(
+        /* webpackMode: "eager" */ './forges/github/github-forge.js'
+      )
       return new GitHubForge(
         { apiUrl: target.apiUrl, repository: target.project, token: target.token },
         http,
         log,
       )
+    }
     case 'gitea':
       return new GiteaForge({ apiUrl: target.apiUrl, repository: target.project }, http, log)
   }

@@ -48,7 +48,7 @@ const TOKEN_VARIABLES = [
 export interface RunDependencies {
   readonly runtime: Runtime
   /** Replaces the forge adapter (orchestration tests use an in-memory forge). */
-  readonly forge?: (settings: Settings, transport: Transport) => Forge
+  readonly forge?: (settings: Settings, transport: Transport) => Forge | Promise<Forge>
   readonly now?: () => Date
   readonly sleep?: (ms: number) => Promise<void>
   /** Epoch ms for the transport's waits; tests pair it with `sleep` to run in virtual time. */
@@ -75,7 +75,7 @@ export async function run(deps: RunDependencies): Promise<RunResult> {
       ? undefined
       : openTransport(settings, runtime, sleep, deps.clock, false)
   try {
-    const forge = deps.forge?.(settings, transport) ?? createForge(settings, transport, log)
+    const forge = await (deps.forge?.(settings, transport) ?? createForge(settings, transport, log))
     // 2. Assets and the plan, every input problem found before any request.
     const plan = await log.group('Planning the release', async () => {
       const result = applyStoredNames(

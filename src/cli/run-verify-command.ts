@@ -56,7 +56,11 @@ export async function runVerifyCommand(
   const http = openTransport(request, io)
   try {
     const trust = await loadTrust(request, http, io)
-    const forge = createReaderForge({ ...request.address, token: request.token }, http, runtime.log)
+    const forge = await createReaderForge(
+      { ...request.address, token: request.token },
+      http,
+      runtime.log,
+    )
     const report = await verifyRelease({
       address: request.address,
       forge,
