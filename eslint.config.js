@@ -31,8 +31,8 @@ const layers = [
         message: 'Only src/runtime and src/forges/github may use @actions/*.',
       },
       layer(
-        ['settings', 'runtime', 'engine'],
-        'Adapters get a plan, never inputs, a runtime or the engine.',
+        ['settings', 'runtime', 'engine', 'signing'],
+        'Adapters get a plan, never inputs, a runtime, the engine or the signing client.',
       ),
     ],
   },
@@ -40,8 +40,21 @@ const layers = [
     files: ['src/forges/github/**'],
     patterns: [
       layer(
-        ['settings', 'runtime', 'engine'],
-        'Adapters get a plan, never inputs, a runtime or the engine.',
+        ['settings', 'runtime', 'engine', 'signing'],
+        'Adapters get a plan, never inputs, a runtime, the engine or the signing client.',
+      ),
+    ],
+  },
+  {
+    files: ['src/signing/**'],
+    patterns: [
+      {
+        group: ['@actions/*'],
+        message: 'Only src/runtime and src/forges/github may use @actions/*.',
+      },
+      layer(
+        ['forges', 'settings', 'runtime', 'engine', 'plan'],
+        'The signing client gets bytes and a transport: no forge, inputs, runtime or engine.',
       ),
     ],
   },

@@ -9,8 +9,8 @@
  *   3. a re-run of 2 with nothing changed (3v: the same with verify off)
  *   4. a re-run of 2 with one file changed
  *   5. start-up: process start to the first request the fake sees; bundle size
- *   6. 998 files of 64 KiB, 1000 assets with SHA256SUMS and the evidence (GitHub's cap for one
- *      release); 7. a re-run of 6 with nothing changed
+ *   6. 997 files of 64 KiB, 1000 assets with SHA256SUMS, the evidence and the provenance
+ *      (GitHub's cap for one release); 7. a re-run of 6 with nothing changed
  *      (GitHub runs other than 6s set max_writes_per_minute high: the fake enforces no limit there)
  *   6s (GitHub): 6 against a fake enforcing a secondary limit on writes, scaled up ten times
  *      (800 a minute) so that the run takes a minute, not twelve: time against the least the
@@ -736,8 +736,8 @@ async function main(): Promise<void> {
     tiny: await makeAssetSet(path.join(workDir, 'tiny'), 1, 1024, 'tiny'),
     thousand: await makeAssetSet(
       path.join(workDir, 'thousand'),
-      // With SHA256SUMS and the evidence, 1000 assets: GitHub's cap for one release.
-      options.quick ? 100 : 998,
+      // With SHA256SUMS, the evidence and the provenance, 1000 assets: GitHub's cap for one release.
+      options.quick ? 100 : 997,
       64 * 1024,
       'small',
     ),
@@ -873,8 +873,8 @@ const DOC_INTRO = [
   'up. Scenarios: 1. one 1 GiB file (Gongfeng: 200 MB, its limit); 2. 200 files of 5 MiB (2v: with',
   '`verify: false`); 3. a re-run of 2 with nothing changed (3v: the same with `verify: false`);',
   '4. a re-run of 2 with one file changed; 5. start-up with one 1 KiB file (3v1: its re-run with',
-  '`verify: false`); 6. 998 files of 64 KiB, 1000 assets with SHA256SUMS and the evidence',
-  "(GitHub's cap for one release); 7. a re-run of 6; 6s: 6 on a fake GitHub that enforces its",
+  '`verify: false`); 6. 997 files of 64 KiB, 1000 assets with SHA256SUMS, the evidence and the',
+  "provenance (GitHub's cap for one release); 7. a re-run of 6; 6s: 6 on a fake GitHub that enforces its",
   'secondary limit, scaled to 800 writes a minute; 1n and 2n: 1 and 2 against a fake that reads at',
   'most 1 Gbit/s, as over a network. "raw transfer + sha256" is the raw client hashing what it',
   'sends, the least any tool that publishes checksums must do. forge-release hashes a new file',

@@ -98,3 +98,54 @@ export function writeWindowsFor(settings: Settings): readonly WriteWindow[] {
     return [{ limit: settings.maxWritesPerMinute, windowMs: 60_000 }]
   return settings.platform === 'github' ? GITHUB_WRITE_WINDOWS : []
 }
+
+/** What a read-only adapter needs: the release's forge and project, and maybe a token. */
+export interface ReaderTarget {
+  readonly platform: Settings['platform']
+  readonly apiUrl: string
+  readonly project: string
+  readonly tagName: string
+  /** Empty for anonymous reads of a public project. */
+  readonly token: string
+}
+
+/**
+ * An adapter for reading a release as its users see it (`forge-release verify`): on GitLab the
+ * release's links are its files, wherever they are stored. GitHub's is loaded as createForge
+ * loads it: only for GitHub.
+ */
+export async function createReaderForge(
+  target: ReaderTarget,
+  http: Transport,
+  log: Logger,
+): Promise<Forge> {
+  switch (target.platform) {
+    case 'gitlab':
+      return new GitLabForge(
+        {
+          apiUrl: target.apiUrl,
+          project: target.project,
+          uploadTo: 'project_uploads',
+          packageName: 'release-assets',
+          packageVersion: target.tagName,
+          usesJobToken: false,
+        },
+        http,
+        log,
+      )
+    case 'gongfeng':
+      return new GongfengForge({ apiUrl: target.apiUrl, project: target.project }, http, log)
+    case 'github': {
+      const { GitHubForge } = await import(
+        /* webpackMode: "eager" */ './forges/github/github-forge.js'
+      )
+      return new GitHubForge(
+        { apiUrl: target.apiUrl, repository: target.project, token: target.token },
+        http,
+        log,
+      )
+    }
+    case 'gitea':
+      return new GiteaForge({ apiUrl: target.apiUrl, repository: target.project }, http, log)
+  }
+}

@@ -11,10 +11,20 @@ import { RecoveryWaits, sleepFor } from './engine/recovery-waits.js'
 import type { Forge } from './forges/forge.js'
 import { createTransport } from './http/transport.js'
 import type { Transport } from './http/types.js'
+import { createIdentityProvider } from './runtime/identity-token.js'
 import type { Runtime } from './runtime/runtime.js'
 import { registerSecret } from './secrets.js'
 import { readSettings } from './settings/read-settings.js'
+import {
+  IDENTITY_SECRET_VARIABLES,
+  PUBLIC_FULCIO_URL,
+  PUBLIC_REKOR_URL,
+} from './settings/read-signing.js'
 import type { Settings } from './settings/settings.js'
+import { createSigstoreSigner } from './signing/sigstore-signer.js'
+import type { StatementSigner } from './signing/statement-signer.js'
+import { readTrustedRootFile } from './signing/trusted-root.js'
+import { trustMaterialOf } from './signing/verify-bundle.js'
 import { applyStoredNames, preparePlan } from './steps/prepare-plan.js'
 import { reportResult, type RunResult } from './steps/report.js'
 import { plural } from './plural.js'
@@ -32,6 +42,7 @@ const TOKEN_VARIABLES = [
   'GONGFENG_TOKEN',
   'GITEA_TOKEN',
   'FORGEJO_TOKEN',
+  ...IDENTITY_SECRET_VARIABLES,
 ]
 
 export interface RunDependencies {
@@ -52,8 +63,17 @@ export async function run(deps: RunDependencies): Promise<RunResult> {
   // 1. Inputs. Everything printed passes through redact(); the tokens are not announced with
   // ::add-mask::, which would itself put them on stdout.
   for (const name of TOKEN_VARIABLES) registerSecret(runtime.env[name])
-  const settings = await log.group('Reading inputs', () => Promise.resolve(readInputs(runtime)))
-  const transport = openTransport(settings, runtime, sleep, deps.clock)
+  const now = deps.now ?? (() => new Date())
+  const settings = await log.group('Reading inputs', () =>
+    Promise.resolve(readInputs(runtime, now())),
+  )
+  const transport = openTransport(settings, runtime, sleep, deps.clock, true)
+  // Fulcio, Rekor and the CI's OIDC provider get a transport of their own, without the forge
+  // token: it can reach no other host even where one shares the API's origin.
+  const signingTransport =
+    settings.signing === undefined
+      ? undefined
+      : openTransport(settings, runtime, sleep, deps.clock, false)
   try {
     const forge = await (deps.forge?.(settings, transport) ?? createForge(settings, transport, log))
     // 2. Assets and the plan, every input problem found before any request.
@@ -67,6 +87,10 @@ export async function run(deps: RunDependencies): Promise<RunResult> {
       for (const file of result.files) log.info(`  ${file.name}  ${plural(file.size, 'byte')}`)
       return result
     })
+    const signer =
+      signingTransport === undefined
+        ? undefined
+        : await createSigner(settings, runtime, signingTransport)
     // 3–5. Tag and release, files and links, evidence: one step list, one executor.
     const outDir = path.join(settings.workingDirectory, '.forge-release')
     const outcome = await publish({
@@ -83,7 +107,8 @@ export async function run(deps: RunDependencies): Promise<RunResult> {
       progressIntervalMs: runtime.progressIntervalMs,
       ci: settings.ci,
       outDir,
-      now: deps.now ?? (() => new Date()),
+      now,
+      ...(signer === undefined ? {} : { signer }),
     })
     if (outcome.kind === 'dry-run') {
       return { outputs: {}, plannedRequests: outcome.requests, plannedSteps: outcome.steps }
@@ -92,11 +117,12 @@ export async function run(deps: RunDependencies): Promise<RunResult> {
     return await reportResult(runtime, settings, { ...outcome, outDir })
   } finally {
     await transport.close()
+    await signingTransport?.close()
   }
 }
 
-function readInputs(runtime: Runtime): Settings {
-  const settings = readSettings(runtime.env, { cwd: runtime.cwd })
+function readInputs(runtime: Runtime, now: Date): Settings {
+  const settings = readSettings(runtime.env, { cwd: runtime.cwd, now })
   registerSecret(settings.token)
   for (const notice of settings.notices) runtime.log.info(notice)
   for (const warning of settings.warnings) runtime.log.warn(warning)
@@ -106,15 +132,55 @@ function readInputs(runtime: Runtime): Settings {
   return settings
 }
 
+/**
+ * The signer, built before any request: a trusted_root that cannot be read is an input error
+ * now, not after the release was written.
+ */
+async function createSigner(
+  settings: Settings,
+  runtime: Runtime,
+  http: Transport,
+): Promise<StatementSigner | undefined> {
+  const { signing } = settings
+  if (signing === undefined) return undefined
+  const trust =
+    signing.trustedRoot === undefined
+      ? undefined
+      : trustMaterialOf(await readTrustedRootFile(path.resolve(runtime.cwd, signing.trustedRoot)))
+  const identity = createIdentityProvider(signing.identity, http)
+  runtime.log.info(
+    `Signing the evidence with Sigstore (Fulcio ${signing.fulcioUrl}, Rekor ${signing.rekorUrl})`,
+  )
+  return createSigstoreSigner({
+    http,
+    fulcioUrl: signing.fulcioUrl,
+    rekorUrl: signing.rekorUrl,
+    identity,
+    required: signing.required,
+    publicInstance:
+      signing.fulcioUrl === PUBLIC_FULCIO_URL || signing.rekorUrl === PUBLIC_REKOR_URL,
+    ...(trust === undefined ? {} : { trust }),
+  })
+}
+
 function openTransport(
   settings: Settings,
   runtime: Runtime,
   sleep: (ms: number) => Promise<void>,
   now: (() => number) | undefined,
+  /** The forge's transport: its token, and the forge's write limits. */
+  forForge: boolean,
 ): Transport {
   const log = runtime.log
   return createTransport({
-    credentials: { headers: credentialHeaders(settings), origins: credentialOrigins(settings) },
+    ...(forForge
+      ? {
+          credentials: {
+            headers: credentialHeaders(settings),
+            origins: credentialOrigins(settings),
+          },
+        }
+      : {}),
     retries: settings.retries,
     timeoutMs: settings.timeoutSeconds * 1000,
     ...(settings.caFile === undefined ? {} : { caFile: settings.caFile }),
@@ -125,7 +191,7 @@ function openTransport(
     connections: Math.max(8, settings.maxParallelUploads * 2),
     sleep,
     ...(now === undefined ? {} : { now }),
-    writeWindows: writeWindowsFor(settings),
+    writeWindows: forForge ? writeWindowsFor(settings) : [],
     onPace: (message, waitMs) => {
       // Short waits are routine pacing; a long one deserves a line of its own.
       const line = `Waiting ${(waitMs / 1000).toFixed(1)} s before the next request: ${message}`

@@ -56,7 +56,13 @@ describe('forge-release by hand (the bundle as a process)', () => {
           .release(PROJECT, 'v1.0.0')
           ?.links.map((l) => l.name)
           .sort(),
-      ).toEqual(['SHA256SUMS', 'app-linux.tar.gz', 'app-mac.zip', 'release-evidence.intoto.json'])
+      ).toEqual([
+        'SHA256SUMS',
+        'app-linux.tar.gz',
+        'app-mac.zip',
+        'provenance.intoto.json',
+        'release-evidence.intoto.json',
+      ])
       await expectNoTokenLeak(PRIVATE_TOKEN, result, workspace)
     } finally {
       await scenario.close()

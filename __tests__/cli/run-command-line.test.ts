@@ -72,6 +72,7 @@ describe('forge-release on the command line', () => {
     expect(links?.sort()).toEqual([
       'SHA256SUMS',
       'one.tar.gz',
+      'provenance.intoto.json',
       'release-evidence.intoto.json',
       'two.zip',
     ])
@@ -145,6 +146,7 @@ describe('forge-release on the command line', () => {
       'create-release',
       'write-checksums',
       'write-evidence',
+      'write-provenance',
       'collect-server-evidence',
       'verify',
     ])

@@ -74,6 +74,7 @@ describe.each(FORGES)('%s: the forge contract', (forge: ForgeName) => {
       'SHA256SUMS',
       'part-0.bin',
       'part-1.bin',
+      'provenance.intoto.json',
       'release-evidence.intoto.json',
     ])
 
@@ -153,6 +154,7 @@ describe.each(FORGES)('%s: the forge contract', (forge: ForgeName) => {
       [
         ...Array.from({ length: JOBS }, (_, i) => `job-${i}.bin`),
         'SHA256SUMS',
+        'provenance.intoto.json',
         'release-evidence.intoto.json',
       ].sort(),
     )

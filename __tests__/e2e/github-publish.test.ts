@@ -84,6 +84,7 @@ describe('publishing to GitHub', () => {
       'app-darwin-arm64.tar.gz',
       'app-linux-amd64.tar.gz',
       'app.windows.x64.zip',
+      'provenance.intoto.json',
       'release-evidence.intoto.json',
     ])
     expect(release.assets.every((a) => a.state === 'uploaded')).toBe(true)
@@ -94,7 +95,7 @@ describe('publishing to GitHub', () => {
     const journal = scenario.github.state.journal
     expect(journal[0]).toEqual({ kind: 'create-release', releaseId: release.id, draft: true })
     const uploads = journal.filter((e) => e.kind === 'upload')
-    expect(uploads).toHaveLength(5)
+    expect(uploads).toHaveLength(6)
     expect(uploads.every((e) => e.draft)).toBe(true)
     expect(journal.at(-1)).toEqual({ kind: 'publish', releaseId: release.id })
     expect(journal.filter((e) => e.kind === 'publish')).toHaveLength(1)
@@ -111,7 +112,7 @@ describe('publishing to GitHub', () => {
     expect(
       between.filter((e) => e.server === 'downloads' && /filename%3Dapp/.test(e.path)),
     ).toEqual([])
-    expect(result.output).toMatch(/^Verified 5 assets: 5 by the server's sha256$/m)
+    expect(result.output).toMatch(/^Verified 6 assets: 6 by the server's sha256$/m)
 
     // GitHub renamed `app windows (x64).zip`; its label keeps the name it was given.
     const renamed = release.assets.find((a) => a.name === 'app.windows.x64.zip')
@@ -217,6 +218,7 @@ describe('publishing to GitHub', () => {
     // The fields change, and with them the evidence; no file is uploaded again.
     expect(writes()[0]).toBe(`PATCH /repos/${REPOSITORY}/releases/${onlyRelease().id}`)
     const uploaded = scenario.github.uploads.requests.filter({ method: 'POST' })
+    // The evidence names the release; the provenance (how the files were built) stays.
     expect(uploaded.map((r) => new URL(r.path, 'http://x').searchParams.get('name'))).toEqual([
       'release-evidence.intoto.json',
     ])
@@ -518,7 +520,7 @@ describe('build matrix', () => {
     expect(release.draft).toBe(false)
     const expected = jobs.map((i) => `app-${i}.bin`)
     expect(assetNames(release)).toEqual(
-      ['SHA256SUMS', ...expected, 'release-evidence.intoto.json'].sort(),
+      ['SHA256SUMS', ...expected, 'provenance.intoto.json', 'release-evidence.intoto.json'].sort(),
     )
     expect(release.assets.every((a) => a.state === 'uploaded')).toBe(true)
     const sums = release.assets.find((a) => a.name === 'SHA256SUMS')
@@ -613,6 +615,7 @@ describe('variants', () => {
       'SHA256SUMS',
       'app-darwin-arm64.tar.gz',
       'app-linux-amd64.tar.gz',
+      'provenance.intoto.json',
       'release-evidence.intoto.json',
     ])
     const outputs = await readFile(outputFile, 'utf8')

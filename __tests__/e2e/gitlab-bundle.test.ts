@@ -63,6 +63,7 @@ describe('dist/index.js against the fake GitLab', () => {
     expect(assets.map((a) => a.name)).toEqual([
       'SHA256SUMS',
       'one.tar.gz',
+      'provenance.intoto.json',
       'release-evidence.intoto.json',
       'three.zip',
       'two.tar.gz',
@@ -94,7 +95,7 @@ describe('dist/index.js against the fake GitLab', () => {
     expect(
       parseDotenv(await readFile(path.join(workspace, 'release.env'), 'utf8')).RELEASE_CREATED,
     ).toBe('false')
-    expect(scenario.gitlab.state.release(PROJECT, 'v2.0.0')?.links).toHaveLength(5)
+    expect(scenario.gitlab.state.release(PROJECT, 'v2.0.0')?.links).toHaveLength(6)
     await expectNoTokenLeak(JOB_TOKEN, first, workspace)
     await expectNoTokenLeak(JOB_TOKEN, second, workspace)
   })

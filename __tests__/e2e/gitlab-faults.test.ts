@@ -34,6 +34,7 @@ function expectEachLinkOnce(): void {
     'a.tar.gz',
     'b.tar.gz',
     'c.zip',
+    'provenance.intoto.json',
     'release-evidence.intoto.json',
   ])
 }

@@ -63,6 +63,7 @@ describe('publishing to GitLab', () => {
       'app-darwin-arm64.tar.gz',
       'app-linux-amd64.tar.gz',
       'app-windows-amd64.zip',
+      'provenance.intoto.json',
       'release-evidence.intoto.json',
     ])
     for (const link of release?.links ?? []) expect(link.filepath).toBe(`/${link.name}`)
@@ -86,7 +87,7 @@ describe('publishing to GitLab', () => {
     expect(dotenv.RELEASE_TAG_NAME).toBe('v1.2.0')
     expect(dotenv.RELEASE_CREATED).toBe('true')
     expect(dotenv.RELEASE_COMMIT_SHA).toBe(scenario.mainSha)
-    expect(JSON.parse(dotenv.RELEASE_ASSETS ?? '[]')).toHaveLength(5)
+    expect(JSON.parse(dotenv.RELEASE_ASSETS ?? '[]')).toHaveLength(6)
     expect(result.outputs.created).toBe('true')
     await expectNoTokenLeak(PRIVATE_TOKEN, result, workspace)
   })
@@ -110,7 +111,7 @@ describe('publishing to GitLab', () => {
     expect(scenario.gitlab.requests.filter({ method: 'HEAD' })).toEqual([])
     expect(again.output).toMatch(/Nothing was published by this run/)
     expect(again.outputs.created).toBe('false')
-    expect(scenario.gitlab.state.release(PROJECT, 'v1.2.0')?.links).toHaveLength(5)
+    expect(scenario.gitlab.state.release(PROJECT, 'v1.2.0')?.links).toHaveLength(6)
   })
 
   it('updates the name, description and milestones of an existing release', async () => {
@@ -226,7 +227,8 @@ describe('publishing to GitLab', () => {
     const ranged = scenario.gitlab.requests
       .filter({ method: 'GET', path: /^\/api\/v4\/projects\/group%2Fapp\/uploads\/[0-9a-f]{32}\// })
       .filter((r) => r.headers.range === 'bytes=0-0')
-    expect(ranged).toHaveLength(5)
+    // Three files, SHA256SUMS, the evidence and the provenance.
+    expect(ranged).toHaveLength(6)
     expect(ranged.every((r) => r.status === 206)).toBe(true)
 
     // A changed file makes the re-run read SHA256SUMS and the evidence back: API routes too.

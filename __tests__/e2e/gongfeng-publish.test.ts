@@ -27,6 +27,7 @@ const PUBLISHED = [
   'app-darwin-arm64.tar.gz',
   'app-linux-amd64.tar.gz',
   'app-windows-amd64.zip',
+  'provenance.intoto.json',
   'release-evidence.intoto.json',
 ]
 
@@ -309,6 +310,7 @@ describe('publishing to Gongfeng', () => {
     expect(attachmentNames('v1')).toEqual([
       'SHA256SUMS',
       'myappx64debug.zip',
+      'provenance.intoto.json',
       'release-evidence.intoto.json',
     ])
     expect(await attachmentText('v1', 'SHA256SUMS')).toBe(
@@ -351,8 +353,9 @@ describe('publishing to Gongfeng', () => {
     expect(scenario.gongfeng.project(PROJECT).releases.size).toBe(1)
     const sums = await attachmentText('v1.2.0', 'SHA256SUMS')
     expect(sums.trim().split('\n')).toHaveLength(3)
-    // Five files, three faults, and no second copy: the upload that landed unanswered was found.
+    // Six files, three faults, and no second copy: the upload that landed unanswered was found.
     expect(uploadOutcomes()).toEqual([
+      '201',
       '201',
       '201',
       '201',
@@ -404,7 +407,7 @@ describe('publishing to Gongfeng', () => {
     expect(results.filter((r) => r.outputs.created === 'true')).toHaveLength(1)
     const names = jobs.map((i) => `app-${i}.bin`)
     expect(attachmentNames('v3.0.0')).toEqual(
-      [...names, 'SHA256SUMS', 'release-evidence.intoto.json'].sort(),
+      [...names, 'SHA256SUMS', 'provenance.intoto.json', 'release-evidence.intoto.json'].sort(),
     )
     const sums = await attachmentText('v3.0.0', 'SHA256SUMS')
     expect(sums).toBe(
@@ -435,6 +438,7 @@ describe('the bundle dist/index.js against Gongfeng', () => {
     expect(attachmentNames('v5.0.0')).toEqual([
       'SHA256SUMS',
       'app-windows-amd64.zip',
+      'provenance.intoto.json',
       'release-evidence.intoto.json',
     ])
     expect(scenario.gongfeng.state.release(PROJECT, 'v5.0.0')?.labels).toEqual(['bundle'])

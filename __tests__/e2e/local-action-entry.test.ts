@@ -121,6 +121,7 @@ describe('src/local-action.ts', () => {
       'SHA256SUMS',
       'index.js',
       'package.json',
+      'provenance.intoto.json',
       'release-evidence.intoto.json',
     ])
     expect(result.stdout).not.toContain(TOKENS.github)

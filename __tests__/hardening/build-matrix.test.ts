@@ -89,6 +89,7 @@ describe.each(FORGES)('%s: a build matrix of %i jobs on one tag', (forge: ForgeN
       [
         ...Array.from({ length: JOBS }, (_, i) => `app-job${i}.tar.gz`),
         'SHA256SUMS',
+        'provenance.intoto.json',
         'release-evidence.intoto.json',
       ].sort(),
     )

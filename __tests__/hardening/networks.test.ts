@@ -34,6 +34,7 @@ const NAMES = [
   'SHA256SUMS',
   'app-linux-amd64.tar.gz',
   'app-windows-amd64.zip',
+  'provenance.intoto.json',
   'release-evidence.intoto.json',
 ]
 

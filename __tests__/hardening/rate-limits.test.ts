@@ -77,6 +77,7 @@ describe('GitHub secondary rate limit', () => {
     expect(s.github.secondaryRefusals).toBeGreaterThan(0)
     const state = s.github.state.releasesOf('octo/app')
     expect(state).toHaveLength(1)
-    expect(state[0]?.assets.filter((a) => a.state === 'uploaded')).toHaveLength(ASSETS + 2)
+    // With SHA256SUMS, the evidence and the provenance.
+    expect(state[0]?.assets.filter((a) => a.state === 'uploaded')).toHaveLength(ASSETS + 3)
   })
 })

@@ -85,9 +85,9 @@ describe.each(FORGES)('%s: verify', (forge: ForgeName) => {
       expect(s.requests().filter((r) => r.method === 'HEAD')).toEqual([])
       const verifyLine = result.output.split('\n').find((l) => l.startsWith('Verified '))
       if (reportsDigests(forge, variant)) {
-        expect(verifyLine).toMatch(/^Verified 5 assets: 5 by the server's sha256$/)
+        expect(verifyLine).toMatch(/^Verified 6 assets: 6 by the server's sha256$/)
       } else {
-        expect(verifyLine).toMatch(/^Verified 5 assets: 5 by the size their download link serves$/)
+        expect(verifyLine).toMatch(/^Verified 6 assets: 6 by the size their download link serves$/)
       }
     })
 

@@ -59,6 +59,7 @@ describe('the action in a Forgejo Actions job', () => {
       'SHA256SUMS',
       'app-darwin-arm64.tar.gz',
       'app-linux-amd64.tar.gz',
+      'provenance.intoto.json',
       'release-evidence.intoto.json',
     ])
     // Files were added to the draft, which was published last.

@@ -117,7 +117,8 @@ describe('the GitHub Actions step', () => {
         digest: `sha256:${sha256(content)}`,
       })
     }
-    expect(JSON.parse(result.outputs.assets ?? '[]')).toHaveLength(Object.keys(files).length + 2)
+    // Besides the files: SHA256SUMS, the evidence and the provenance.
+    expect(JSON.parse(result.outputs.assets ?? '[]')).toHaveLength(Object.keys(files).length + 3)
   })
 
   it('fails a step given an unknown input before any request, naming the closest input', async () => {

@@ -113,6 +113,7 @@ describe('npm run fake-forge', () => {
       'SHA256SUMS',
       'index.js',
       'package.json',
+      'provenance.intoto.json',
       'release-evidence.intoto.json',
     ])
     // It logs what it answered.

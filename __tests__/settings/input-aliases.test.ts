@@ -144,6 +144,8 @@ describe('readSettings reads the input names of other release tools', () => {
       INPUT_ALLOWUPDATES: 'true',
       INPUT_SKIPIFRELEASEEXISTS: '',
       INPUT_REPLACESARTIFACTS: 'true',
+      // Not signing, so that the only notices are the aliases' (signing's is read-signing's).
+      INPUT_SIGN: 'false',
     })
     expect(settings.notices).toEqual([
       "Input 'files' (softprops/action-gh-release) is read as assets.",
@@ -153,7 +155,11 @@ describe('readSettings reads the input names of other release tools', () => {
   })
 
   it('treats skipIfReleaseExists: false as not given, and says so', () => {
-    const settings = readSettings({ ...BASE, INPUT_SKIPIFRELEASEEXISTS: 'false' })
+    const settings = readSettings({
+      ...BASE,
+      INPUT_SKIPIFRELEASEEXISTS: 'false',
+      INPUT_SIGN: 'false',
+    })
     expect(settings.ifReleaseExists).toBe('update')
     expect(settings.notices).toEqual([
       "Input 'skipIfReleaseExists' (ncipollo/release-action) is false, which is the same as not giving it.",

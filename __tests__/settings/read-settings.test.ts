@@ -32,6 +32,15 @@ const GONGFENG: Env = {
   INPUT_TAG_NAME: 'v1.0.0',
 }
 
+/** An unsigned JWT with audience sigstore: the settings read claims, Fulcio checks signatures. */
+const IDENTITY_TOKEN = [
+  Buffer.from('{"alg":"ES256"}').toString('base64url'),
+  Buffer.from('{"iss":"https://issuer.example","sub":"repo:octo","aud":"sigstore"}').toString(
+    'base64url',
+  ),
+  'c2lnbmF0dXJl',
+].join('.')
+
 function problemsOf(env: Env): ReleaseError[] {
   try {
     readSettings(env)
@@ -77,6 +86,16 @@ describe('readSettings with CI environments', () => {
       jobUrl: 'https://gitlab.example.com/group/app/-/jobs/1234',
       jobId: '1234',
       jobToken: 'glcbt-job-token-value',
+      projectPath: 'group/app',
+      ref: 'refs/tags/v1.2.3',
+      commitSha: '0123456789abcdef0123456789abcdef01234567',
+      trigger: 'push',
+      workflowPath: '.gitlab-ci.yml',
+      invocationUrl: 'https://gitlab.example.com/group/app/-/jobs/1234',
+      jobName: 'release',
+      runnerId: '42',
+      runnerDescription: 'shared-runner-1',
+      startedAt: '2024-05-01T10:00:00Z',
     })
   })
 
@@ -110,6 +129,15 @@ describe('readSettings with CI environments', () => {
       projectUrl: 'https://github.com/octo-org/octo-app',
       pipelineUrl: 'https://github.com/octo-org/octo-app/actions/runs/987654321',
       jobId: 'release',
+      projectPath: 'octo-org/octo-app',
+      ref: 'refs/tags/v2.0.0',
+      commitSha: 'fedcba9876543210fedcba9876543210fedcba98',
+      trigger: 'push',
+      workflowPath: '.github/workflows/release.yml',
+      invocationUrl: 'https://github.com/octo-org/octo-app/actions/runs/987654321/attempts/2',
+      repositoryId: '123456',
+      repositoryOwnerId: '654321',
+      runnerEnvironment: 'github-hosted',
     })
   })
 
@@ -149,7 +177,7 @@ describe('readSettings with CI environments', () => {
 })
 
 describe('readSettings reads every input of the table', () => {
-  const cases: [string, Env, Partial<Settings>][] = [
+  const cases: [string, Env, Record<string, unknown>][] = [
     ['platform', { INPUT_PLATFORM: 'gitlab' }, { platform: 'gitlab' }],
     [
       'api_url',
@@ -234,6 +262,38 @@ describe('readSettings reads every input of the table', () => {
     ['follow_symlinks', { INPUT_FOLLOW_SYMLINKS: 'never' }, { followSymlinks: 'never' }],
     ['evidence', { INPUT_EVIDENCE: 'false' }, { evidence: false }],
     ['checksums', { INPUT_CHECKSUMS: 'false' }, { checksums: false }],
+    [
+      'sign',
+      { INPUT_SIGN: 'true', INPUT_IDENTITY_TOKEN: IDENTITY_TOKEN },
+      { signing: { required: true } },
+    ],
+    [
+      'identity_token',
+      { INPUT_IDENTITY_TOKEN: IDENTITY_TOKEN },
+      {
+        signing: {
+          required: false,
+          identity: { kind: 'token', token: IDENTITY_TOKEN, from: 'identity_token' },
+          fulcioUrl: 'https://fulcio.sigstore.dev',
+          rekorUrl: 'https://rekor.sigstore.dev',
+        },
+      },
+    ],
+    [
+      'fulcio_url',
+      { INPUT_IDENTITY_TOKEN: IDENTITY_TOKEN, INPUT_FULCIO_URL: 'https://fulcio.corp.example/' },
+      { signing: { fulcioUrl: 'https://fulcio.corp.example' } },
+    ],
+    [
+      'rekor_url',
+      { INPUT_IDENTITY_TOKEN: IDENTITY_TOKEN, INPUT_REKOR_URL: 'https://rekor.corp.example' },
+      { signing: { rekorUrl: 'https://rekor.corp.example' } },
+    ],
+    [
+      'trusted_root',
+      { INPUT_IDENTITY_TOKEN: IDENTITY_TOKEN, INPUT_TRUSTED_ROOT: 'sigstore/trusted_root.json' },
+      { signing: { trustedRoot: 'sigstore/trusted_root.json' } },
+    ],
     ['draft', { ...GITHUB, INPUT_DRAFT: 'true' }, { draft: true, warnings: [] }],
     ['prerelease', { ...GITHUB, INPUT_PRERELEASE: 'true' }, { prerelease: true }],
     ['make_latest', { ...GITHUB, INPUT_MAKE_LATEST: 'legacy' }, { makeLatest: 'legacy' }],
@@ -697,6 +757,8 @@ describe('readSettings chooses the platform', () => {
       INPUT_API_URL: 'https://code.example.com/api/v3',
       INPUT_PROJECT: 'group/app',
       INPUT_TOKEN: 'gongfeng-token',
+      // Not signing, so that the only notice is the platform's (signing's is read-signing's).
+      INPUT_SIGN: 'false',
     })
     expect(settings).toMatchObject({ platform: 'gongfeng', tokenType: 'private' })
     expect(settings.notices).toEqual([
@@ -709,6 +771,7 @@ describe('readSettings chooses the platform', () => {
       ...BASE,
       INPUT_PLATFORM: 'gongfeng',
       INPUT_API_URL: 'https://code.example.com/api/v3',
+      INPUT_SIGN: 'false',
     })
     expect(settings).toMatchObject({ platform: 'gongfeng', notices: [] })
   })

@@ -72,6 +72,7 @@ export function engineFor(
     uploadedShas: new Map(),
     foreign: new Set(),
     writes: 0,
+    bundles: new Map(),
   })
   const anyFields: ReleaseFields = { tagName: 'unused', name: 'unused' }
   return {

@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto'
 import { Agent, fetch } from 'undici'
 
 import { parseSha256Sums } from '../../src/assets/sha256sums.js'
-import { CHECKSUMS_NAME, EVIDENCE_NAME } from '../../src/plan/derived-names.js'
+import { CHECKSUMS_NAME, DERIVED_NAMES, EVIDENCE_NAME } from '../../src/plan/derived-names.js'
 import type {
   FakeGitea,
   FakeGitHub,
@@ -255,7 +255,7 @@ async function collect(
   const sums = sumsText === undefined ? undefined : parseSha256Sums(sumsText)
   if (sums !== undefined) {
     for (const file of files) {
-      if (file.name === SUMS_NAME || file.name === EVIDENCE_NAME) continue
+      if (DERIVED_NAMES.includes(file.name)) continue
       const listed = sums.get(file.name)
       if (listed === undefined) problems.push(`${SUMS_NAME} does not list ${file.name}`)
       else if (listed !== file.sha256)
@@ -332,7 +332,7 @@ function gitLab(scenario: GitLabScenario, reader: Reader): ForgeScenario {
         // repeat; SHA256SUMS and the evidence may legitimately be written by several jobs of a
         // build matrix at once.
         const key = `${file.fileName} ${file.blob.sha256}`
-        const derived = file.fileName === SUMS_NAME || file.fileName === EVIDENCE_NAME
+        const derived = DERIVED_NAMES.includes(file.fileName)
         if (stored.has(key) && !derived) {
           problems.push(`package file ${file.fileName} is stored twice`)
         }
@@ -572,7 +572,10 @@ function gitea(scenario: GiteaScenario, reader: Reader): ForgeScenario {
   }
 }
 
-/** The end state without what legitimately differs between runs (the evidence's collected_at). */
+/**
+ * The end state without what legitimately differs between runs: the statements' times and
+ * runs (collected_at, the provenance's run details) and the signatures over them.
+ */
 export function comparable(state: EndState): {
   releases: readonly string[]
   files: string[]
@@ -581,7 +584,9 @@ export function comparable(state: EndState): {
   return {
     releases: state.releases,
     files: state.files.map((f) =>
-      f.name === EVIDENCE_NAME ? f.name : `${f.name} ${f.size} ${f.sha256}`,
+      f.name !== SUMS_NAME && DERIVED_NAMES.includes(f.name)
+        ? f.name
+        : `${f.name} ${f.size} ${f.sha256}`,
     ),
     problems: state.problems,
   }

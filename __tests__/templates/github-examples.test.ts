@@ -24,6 +24,8 @@ const examples = await Promise.all(
   }),
 )
 const readme = await readFile(path.join(repoRoot, 'README.md'), 'utf8')
+/** The publishing job's permissions: its release, and the identity its evidence is signed with. */
+const PUBLISHING = { contents: 'write', 'id-token': 'write', attestations: 'write' }
 const pkg = JSON.parse(await readFile(path.join(repoRoot, 'package.json'), 'utf8')) as {
   version: string
 }
@@ -64,13 +66,13 @@ describe.each(examples)('examples/github/$name', ({ name, text, workflow }) => {
     }
   })
 
-  it('asks for no more than contents: read, and contents: write only where it publishes', () => {
+  it('asks for no more than contents: read, and contents: write (with signing) only where it publishes', () => {
     expect(workflow.permissions).toEqual({ contents: 'read' })
     for (const [jobName, job] of jobsOf(workflow)) {
       const publishes = (job.steps ?? []).some(isOwnStep)
       expect({ job: jobName, permissions: job.permissions }).toEqual({
         job: jobName,
-        permissions: publishes ? { contents: 'write' } : undefined,
+        permissions: publishes ? PUBLISHING : undefined,
       })
     }
   })
@@ -199,13 +201,13 @@ describe('.github/workflows/release.yml, which publishes forge-release with itse
     }
   })
 
-  it('asks for contents: read, and contents: write only in the job that publishes', () => {
+  it('asks for contents: read, and contents: write (with signing) only in the job that publishes', () => {
     expect(workflow.permissions).toEqual({ contents: 'read' })
     for (const [jobName, j] of jobsOf(workflow)) {
       const publishes = (j.steps ?? []).some(isLocalAction)
       expect({ job: jobName, permissions: j.permissions }).toEqual({
         job: jobName,
-        permissions: publishes ? { contents: 'write' } : undefined,
+        permissions: publishes ? PUBLISHING : undefined,
       })
     }
     // The job that can write installs nothing: no npm ci, no scripts of dependencies.
@@ -251,6 +253,7 @@ describe('.github/workflows/release.yml, which publishes forge-release with itse
       'SHA256SUMS',
       'action.yml',
       'forge-release.mjs',
+      'provenance.intoto.json',
       'release-evidence.intoto.json',
     ])
     const outputs = parseGitHubOutput(await readFile(path.join(workspace, 'github-output'), 'utf8'))

@@ -100,6 +100,7 @@ describe('.gitlab-ci-template.yml', () => {
       'SHA256SUMS',
       'app-linux.tar.gz',
       'app-win.zip',
+      'provenance.intoto.json',
       'release-evidence.intoto.json',
     ])
     const milestone = scenario.gitlab.project(PROJECT).milestones.find((m) => m.title === 'v1.0')
@@ -116,7 +117,7 @@ describe('.gitlab-ci-template.yml', () => {
     })
     expect(dotenv.RELEASE_CHECKSUMS_URL).toMatch(/SHA256SUMS$/)
     const assets = JSON.parse(await readFile(dotenv.RELEASE_ASSETS_FILE ?? '', 'utf8')) as unknown[]
-    expect(assets).toHaveLength(4)
+    expect(assets).toHaveLength(5)
 
     const announce = userJob('announce')
     const next = await runScript(
@@ -350,6 +351,7 @@ describe('.gitlab-ci-template.yml', () => {
       'SHA256SUMS',
       'action.yml',
       'forge-release.mjs',
+      'provenance.intoto.json',
       'release-evidence.intoto.json',
     ])
     // The digest a runner without a registry pins in FORGE_RELEASE_SCRIPT_SHA256.

@@ -128,6 +128,7 @@ describe('the CI/CD component', () => {
       'SHA256SUMS',
       'app-linux.tar.gz',
       'app-win.zip',
+      'provenance.intoto.json',
       'release-evidence.intoto.json',
     ])
     const dotenv = parseDotenv(await readFile(path.join(workspace, 'release.env'), 'utf8'))

@@ -35,6 +35,11 @@ export function renderHelp(options: HelpOptions): string {
     '',
     'Usage:',
     '  forge-release [--<input> <value>]... [--json]',
+    '  forge-release verify <release URL> [file...]',
+    '',
+    ...paragraph(
+      'The second form checks a downloaded release against its signatures: forge-release verify --help.',
+    ),
     '',
     ...paragraph(
       `Every input is a flag named exactly as the input (--tag_name, also spelled --tag-name). Inputs also come from the environment as INPUT_<NAME> or FORGE_RELEASE_<NAME>; flags win. A boolean flag alone means true (--dry_run); say false with --dry_run=false. ${joinWords(repeatable)} may be given more than once. An empty value counts as not given. The names other release tools use for an input work too ("Also as" below); each is read as the input and said so.`,

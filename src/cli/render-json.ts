@@ -1,5 +1,5 @@
 import { InputErrors, ReleaseError } from '../errors.js'
-import type { Step } from '../plan/steps.js'
+import { derivedFileOf, type Step } from '../plan/steps.js'
 import type { OutputValues } from '../runtime/runtime.js'
 import { redact } from '../secrets.js'
 import { OUTPUTS, type OutputSpec } from '../settings/inputs.js'
@@ -67,6 +67,10 @@ function describeStep(step: Step): Record<string, unknown> {
       }
     case 'publish':
       return { ...base, tag_name: step.tagName }
+    case 'sign-evidence':
+      return { ...base, name: derivedFileOf(step), statement: step.statement }
+    case 'record-attestation':
+      return { ...base, statement: step.statement }
     default:
       return base
   }

@@ -12,8 +12,23 @@ import {
   sha256Hex,
   type EvidenceAsset,
 } from '../evidence/build-evidence.js'
+import {
+  buildProvenance,
+  parseProvenance,
+  sameProvenance,
+  serialiseProvenance,
+} from '../evidence/build-provenance.js'
 import { hasLinks, type RemoteAsset } from '../forges/forge.js'
-import { CHECKSUMS_NAME, DERIVED_NAMES, EVIDENCE_NAME } from '../plan/derived-names.js'
+import {
+  CHECKSUMS_NAME,
+  DERIVED_NAMES,
+  EVIDENCE_NAME,
+  PROVENANCE_NAME,
+  bundleNameOf,
+} from '../plan/derived-names.js'
+import { readBundleFacts } from '../signing/bundle-facts.js'
+import { describeIdentity } from '../signing/identity-policy.js'
+import { IN_TOTO_PAYLOAD_TYPE, type SignerIdentity } from '../signing/statement-signer.js'
 import { ensureLinks, linkSpec, linksOf } from './link-assets.js'
 import { addShasFromChecksums, hashRemoteAsset, readRemoteText } from './read-remote.js'
 import { requireRelease, type RunContext, type RunState } from './run-context.js'
@@ -33,11 +48,19 @@ interface Round {
   wrote: boolean
 }
 
+/** A statement as the release holds it after this round. */
+interface SettledStatement {
+  readonly name: string
+  readonly text: string
+}
+
 /**
- * The write-checksums and write-evidence steps. SHA256SUMS and the evidence describe every file
- * of the release, including files other jobs of a build matrix added. Each round re-reads the
- * release, computes both files and rewrites whichever differs; it ends when a round finds the
- * server already right, so the job that finishes last always leaves files that list everything.
+ * The write-checksums, write-evidence, write-provenance and sign-evidence steps. SHA256SUMS and
+ * the statements describe every file of the release, including files other jobs of a build
+ * matrix added. Each round re-reads the release, computes the files and rewrites whichever
+ * differs; it ends when a round finds the server already right, so the job that finishes last
+ * always leaves files that list everything. Statements are signed in a round that found them
+ * right, so a signature is never made for a version another job is about to replace.
  */
 export async function writeDerivedFiles(context: RunContext, state: RunState): Promise<void> {
   const { log } = context
@@ -86,7 +109,17 @@ async function derivedRound(context: RunContext, state: RunState): Promise<Round
   )
   const round: Round = { current, files, sizes: new Map(), shas: new Map(), wrote: false }
   const checksums = context.checksums ? await writeChecksums(context, state, round) : undefined
-  if (context.evidence) await writeEvidence(context, state, round, checksums)
+  if (!context.evidence) return round
+  const subjects = subjectsOf(round, checksums)
+  const statements = [
+    await writeEvidence(context, state, round, subjects),
+    await writeProvenance(context, state, round, subjects),
+  ]
+  if (context.signer !== undefined && !round.wrote && subjects.length > 0) {
+    for (const statement of statements) {
+      if (state.signingSkipped === undefined) await signStatement(context, state, round, statement)
+    }
+  }
   return round
 }
 
@@ -111,13 +144,8 @@ async function writeChecksums(
   return asset
 }
 
-async function writeEvidence(
-  context: RunContext,
-  state: RunState,
-  round: Round,
-  checksums: RemoteAsset | undefined,
-): Promise<void> {
-  const release = requireRelease(state, 'write the evidence')
+/** Every file of the release and SHA256SUMS: what both statements are about. */
+function subjectsOf(round: Round, checksums: RemoteAsset | undefined): EvidenceAsset[] {
   const subjects: EvidenceAsset[] = round.files.map((f) => ({
     name: f.name,
     url: f.url,
@@ -133,6 +161,16 @@ async function writeEvidence(
       sha256: checksumsSha,
     })
   }
+  return subjects
+}
+
+async function writeEvidence(
+  context: RunContext,
+  state: RunState,
+  round: Round,
+  subjects: readonly EvidenceAsset[],
+): Promise<SettledStatement> {
+  const release = requireRelease(state, 'write the evidence')
   const statement = buildEvidence({
     release,
     platform: context.plan.platform,
@@ -141,31 +179,131 @@ async function writeEvidence(
     ci: context.ci,
     collectedAt: context.now().toISOString(),
   })
-  let text = serialiseEvidence(statement)
-  let asset = round.current.find((a) => a.name === EVIDENCE_NAME && a.stored)
+  const settled = await writeStatement(context, state, round, {
+    name: EVIDENCE_NAME,
+    text: serialiseEvidence(statement),
+    // Unchanged release: keep the evidence as first collected, so its sha stays the same.
+    keeps: (server) => {
+      const parsed = parseEvidence(server)
+      return parsed !== undefined && sameEvidence(parsed, statement)
+    },
+  })
+  state.evidenceFile = path.join(context.outDir, EVIDENCE_NAME)
+  state.evidenceSha = sha256Hex(settled.text)
+  return settled
+}
+
+async function writeProvenance(
+  context: RunContext,
+  state: RunState,
+  round: Round,
+  subjects: readonly EvidenceAsset[],
+): Promise<SettledStatement> {
+  const statement = buildProvenance({
+    subjects,
+    release: requireRelease(state, 'write the provenance'),
+    ci: context.ci,
+  })
+  const settled = await writeStatement(context, state, round, {
+    name: PROVENANCE_NAME,
+    text: serialiseProvenance(statement),
+    // The same files built the same way: a re-run (another run of the workflow) keeps it.
+    keeps: (server) => {
+      const parsed = parseProvenance(server)
+      return parsed !== undefined && sameProvenance(parsed, statement)
+    },
+  })
+  state.provenanceFile = path.join(context.outDir, PROVENANCE_NAME)
+  return settled
+}
+
+/**
+ * Writes a statement locally and to the release, unless the release already holds one that
+ * says the same (`keeps`): then that version is kept, byte for byte, and written locally.
+ */
+async function writeStatement(
+  context: RunContext,
+  state: RunState,
+  round: Round,
+  wanted: { readonly name: string; readonly text: string; keeps(server: string): boolean },
+): Promise<SettledStatement> {
+  const { name } = wanted
+  let asset = round.current.find((a) => a.name === name && a.stored)
   const serverText =
     asset === undefined ? undefined : await readRemoteText(context.forge, asset, context.waits)
-  const serverStatement = serverText === undefined ? undefined : parseEvidence(serverText)
-  const file = path.join(context.outDir, EVIDENCE_NAME)
-  if (
-    asset !== undefined &&
-    serverText !== undefined &&
-    serverStatement !== undefined &&
-    sameEvidence(serverStatement, statement)
-  ) {
-    // Unchanged release: keep the evidence as first collected, so its sha stays the same.
+  const file = path.join(context.outDir, name)
+  let text = wanted.text
+  if (asset !== undefined && serverText !== undefined && wanted.keeps(serverText)) {
     text = serverText
     await writeFile(file, text)
   } else {
     await writeFile(file, text)
-    context.log.info(`${asset === undefined ? 'Uploading' : 'Updating'} ${EVIDENCE_NAME}`)
-    asset = await storeText(context, state, round, EVIDENCE_NAME, file, text, asset)
+    context.log.info(`${asset === undefined ? 'Uploading' : 'Updating'} ${name}`)
+    asset = await storeText(context, state, round, name, file, text, asset)
   }
-  state.evidenceFile = file
-  state.evidenceSha = sha256Hex(text)
-  round.sizes.set(EVIDENCE_NAME, Buffer.byteLength(text))
-  round.shas.set(EVIDENCE_NAME, state.evidenceSha)
+  round.sizes.set(name, Buffer.byteLength(text))
+  round.shas.set(name, sha256Hex(text))
   await linkDerived(context, state, asset, round.current)
+  return { name, text }
+}
+
+/**
+ * The sign-evidence step for one statement: the release keeps a bundle whose DSSE payload is
+ * exactly the statement it holds (a re-run signs nothing); otherwise the statement is signed
+ * and `<statement>.sigstore.json` uploaded.
+ */
+async function signStatement(
+  context: RunContext,
+  state: RunState,
+  round: Round,
+  statement: SettledStatement,
+): Promise<void> {
+  const { signer, log } = context
+  if (signer === undefined) return
+  const name = bundleNameOf(statement.name)
+  let asset = round.current.find((a) => a.name === name && a.stored)
+  const serverText =
+    asset === undefined ? undefined : await readRemoteText(context.forge, asset, context.waits)
+  const facts = serverText === undefined ? undefined : readBundleFacts(serverText)
+  const file = path.join(context.outDir, name)
+  let text: string
+  let identity: SignerIdentity | undefined
+  if (
+    asset !== undefined &&
+    serverText !== undefined &&
+    facts !== undefined &&
+    !('problem' in facts) &&
+    facts.payloadType === IN_TOTO_PAYLOAD_TYPE &&
+    facts.payloadSha256 === sha256Hex(statement.text)
+  ) {
+    text = serverText
+    identity = facts.identity
+    await writeFile(file, text)
+  } else {
+    const outcome = await signer.sign(Buffer.from(statement.text), statement.name)
+    if (outcome.kind === 'skipped') {
+      state.signingSkipped = outcome.reason
+      log.info(outcome.reason)
+      return
+    }
+    text = outcome.bundle
+    identity = outcome.identity
+    await writeFile(file, text)
+    log.info(
+      `${asset === undefined ? 'Uploading' : 'Updating'} ${name}: ${statement.name} signed by ${describeIdentity(identity)}`,
+    )
+    asset = await storeText(context, state, round, name, file, text, asset)
+  }
+  round.sizes.set(name, Buffer.byteLength(text))
+  round.shas.set(name, sha256Hex(text))
+  await linkDerived(context, state, asset, round.current)
+  state.bundles.set(statement.name, {
+    name,
+    statement: statement.name,
+    asset,
+    text,
+    ...(identity === undefined ? {} : { identity }),
+  })
 }
 
 /**

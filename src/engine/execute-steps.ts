@@ -3,6 +3,7 @@ import { writeDerivedFiles } from './derived-files.js'
 import { ensureLink } from './link-assets.js'
 import { mapLimit } from './map-limit.js'
 import { createRelease, publishRelease, updateRelease } from './release-steps.js'
+import { recordAttestation } from './record-attestations.js'
 import type { RunContext, RunState } from './run-context.js'
 import { collectServerEvidence } from './server-evidence.js'
 import { labelAsset, uploadPlannedFile } from './upload-files.js'
@@ -50,8 +51,13 @@ async function runStep(step: Step, context: RunContext, state: RunState): Promis
       return labelAsset(context, state, step.asset, step.label)
     case 'write-checksums':
     case 'write-evidence':
-      // Both are settled together: the evidence lists SHA256SUMS among its subjects.
+    case 'write-provenance':
+    case 'sign-evidence':
+      // All are settled together: the statements list SHA256SUMS among their subjects, and a
+      // signature is of the statement the release holds.
       return state.derivedDone === true ? undefined : writeDerived(context, state)
+    case 'record-attestation':
+      return recordAttestation(context, state, step.statement)
     case 'collect-server-evidence':
       return collectServerEvidence(context, state)
     case 'verify':
@@ -89,6 +95,9 @@ function groupKey(step: Step | undefined): string {
   switch (step?.kind) {
     case 'write-checksums':
     case 'write-evidence':
+    case 'write-provenance':
+    case 'sign-evidence':
+    case 'record-attestation':
     case 'collect-server-evidence':
       return 'evidence'
     case 'update-release':

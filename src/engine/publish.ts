@@ -1,5 +1,6 @@
 import type { LocalFile } from '../assets/local-file.js'
 import {
+  hasAttestations,
   hasDrafts,
   hasLabels,
   hasLinks,
@@ -13,6 +14,7 @@ import type { VerifyMode } from '../plan/domain.js'
 import type { PlannedFile, ReleasePlan } from '../plan/release-plan.js'
 import { isWrite, planSteps, type ForgeShape, type Step } from '../plan/steps.js'
 import type { CiContext } from '../settings/settings.js'
+import type { SignerIdentity, StatementSigner } from '../signing/statement-signer.js'
 import { executeSteps } from './execute-steps.js'
 import { readForge } from './read-forge.js'
 import type { RecoveryWaits } from './recovery-waits.js'
@@ -35,6 +37,16 @@ export interface PublishOptions {
   readonly ci: CiContext
   readonly outDir: string
   readonly now: () => Date
+  /** Signs the evidence and provenance statements (`sign`); absent when the run does not sign. */
+  readonly signer?: StatementSigner
+}
+
+/** A statement's signed bundle on the release. */
+export interface PublishedBundle {
+  readonly statement: string
+  readonly name: string
+  readonly url: string
+  readonly identity?: SignerIdentity
 }
 
 export interface PublishedAsset {
@@ -64,6 +76,8 @@ export type PublishOutcome =
       readonly assets: readonly PublishedAsset[]
       readonly evidenceFile?: string
       readonly evidenceSha?: string
+      readonly provenanceFile?: string
+      readonly bundles: readonly PublishedBundle[]
     }
 
 /**
@@ -84,6 +98,7 @@ export async function publish(options: PublishOptions): Promise<PublishOutcome> 
       release: existing,
       created: false,
       assets: publishedFrom(reading.remote, await withHashes(reading.files)),
+      bundles: [],
     }
   }
   const steps = planSteps(
@@ -96,11 +111,12 @@ export async function publish(options: PublishOptions): Promise<PublishOutcome> 
       checksums: options.checksums,
       evidence: options.evidence,
       verify: options.verify !== 'off',
+      sign: options.signer !== undefined,
       keepDraft: options.draft,
       createFirst: reading.createFirst,
     },
   )
-  if (options.dryRun) return describeSteps(forge, steps, log)
+  if (options.dryRun) return describeSteps(forge, steps, log, options.signer)
 
   const context: RunContext = {
     forge,
@@ -116,6 +132,7 @@ export async function publish(options: PublishOptions): Promise<PublishOutcome> 
     checksums: options.checksums,
     evidence: options.evidence,
     verify: options.verify,
+    ...(options.signer === undefined ? {} : { signer: options.signer }),
   }
   const state: RunState = {
     release: existing,
@@ -125,6 +142,7 @@ export async function publish(options: PublishOptions): Promise<PublishOutcome> 
     uploadedShas: new Map(),
     foreign: new Set(),
     writes: 0,
+    bundles: new Map(),
   }
   keepStoredFiles(
     context,
@@ -142,6 +160,13 @@ export async function publish(options: PublishOptions): Promise<PublishOutcome> 
     created: state.created,
     assets: publishedFrom(state.everyAsset ?? [...state.stored.values()], files),
     ...(state.evidenceFile === undefined ? {} : { evidenceFile: state.evidenceFile }),
+    ...(state.provenanceFile === undefined ? {} : { provenanceFile: state.provenanceFile }),
+    bundles: [...state.bundles.values()].map((b) => ({
+      statement: b.statement,
+      name: b.name,
+      url: b.asset.url,
+      ...(b.identity === undefined ? {} : { identity: b.identity }),
+    })),
     ...(state.serverEvidenceSha !== undefined
       ? { evidenceSha: state.serverEvidenceSha }
       : state.evidenceSha === undefined
@@ -155,13 +180,25 @@ export function shapeOf(forge: Forge): ForgeShape {
     links: hasLinks(forge),
     drafts: hasDrafts(forge),
     serverEvidence: hasServerEvidence(forge),
+    attestations: hasAttestations(forge),
     labels: hasLabels(forge),
   }
 }
 
-function describeSteps(forge: Forge, steps: readonly Step[], log: Logger): Promise<PublishOutcome> {
+function describeSteps(
+  forge: Forge,
+  steps: readonly Step[],
+  log: Logger,
+  signer: StatementSigner | undefined,
+): Promise<PublishOutcome> {
   return log.group('Dry run: requests that would be made', () => {
-    const requests = steps.filter(isWrite).flatMap((step) => forge.describe(step))
+    const requests = steps.filter(isWrite).flatMap((step) => [
+      // A signature is made by Fulcio and Rekor before the bundle is uploaded to the forge.
+      ...(step.kind === 'sign-evidence' && signer !== undefined
+        ? signer.describe(step.statement)
+        : []),
+      ...forge.describe(step),
+    ])
     for (const line of requests) log.info(line)
     log.info(
       `Dry run: ${requests.length} write request${requests.length === 1 ? '' : 's'} planned; nothing was changed`,

@@ -6,6 +6,7 @@ import type { VerifyMode } from '../plan/domain.js'
 import type { ReleasePlan } from '../plan/release-plan.js'
 import type { ReleaseFields } from '../plan/remote.js'
 import type { CiContext } from '../settings/settings.js'
+import type { SignerIdentity, StatementSigner } from '../signing/statement-signer.js'
 import type { RecoveryWaits } from './recovery-waits.js'
 
 /** What every step runner needs, fixed for the whole run. */
@@ -25,6 +26,19 @@ export interface RunContext {
   readonly checksums: boolean
   readonly evidence: boolean
   readonly verify: VerifyMode
+  /** Signs the statements; absent when the run does not sign. */
+  readonly signer?: StatementSigner
+}
+
+/** A statement's Sigstore bundle as the release holds it once the derived files settled. */
+export interface SettledBundle {
+  /** `<statement>.sigstore.json` */
+  readonly name: string
+  readonly statement: string
+  readonly asset: RemoteAsset
+  /** The bundle's JSON text. */
+  readonly text: string
+  readonly identity?: SignerIdentity
 }
 
 /** What the run learns and changes as its steps run. */
@@ -49,6 +63,11 @@ export interface RunState {
   everyAsset?: readonly RemoteAsset[]
   evidenceFile?: string
   evidenceSha?: string
+  provenanceFile?: string
+  /** The bundle of each signed statement, by statement name. */
+  readonly bundles: Map<string, SettledBundle>
+  /** Why signing was skipped once the identity was known (`sign: auto`). */
+  signingSkipped?: string
   serverEvidenceSha?: string
   /** SHA256SUMS and the evidence were settled (one step settles both). */
   derivedDone?: boolean

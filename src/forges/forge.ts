@@ -155,6 +155,17 @@ export interface ServerEvidence {
   requestServerEvidence(release: RemoteRelease): Promise<{ refused?: string }>
 }
 
+/**
+ * Forges that keep signed attestations of a repository's artifacts, found by the sha256 of any
+ * subject (GitHub's attestations API, which `gh attestation verify` reads).
+ */
+export interface Attestations {
+  /** Stores a Sigstore bundle (parsed JSON); its id, where the forge says one. */
+  createAttestation(bundle: unknown): Promise<WriteResult<{ readonly id?: string }>>
+  /** The bundles stored for artifacts with this sha256 (lower-case hex). */
+  listAttestations(subjectSha256: string): Promise<readonly unknown[]>
+}
+
 export function hasLinks(forge: Forge): forge is Forge & ReleaseLinks {
   return 'createLink' in forge
 }
@@ -169,4 +180,8 @@ export function hasLabels(forge: Forge): forge is Forge & AssetLabels {
 
 export function hasServerEvidence(forge: Forge): forge is Forge & ServerEvidence {
   return 'requestServerEvidence' in forge
+}
+
+export function hasAttestations(forge: Forge): forge is Forge & Attestations {
+  return 'createAttestation' in forge
 }

@@ -1,4 +1,11 @@
 import type { LocalFile } from '../assets/local-file.js'
+import {
+  CHECKSUMS_NAME,
+  EVIDENCE_NAME,
+  PROVENANCE_NAME,
+  STATEMENT_NAMES,
+  bundleNameOf,
+} from './derived-names.js'
 import type { LinkType } from './domain.js'
 import type { AssetDecision, Reconciliation } from './reconcile.js'
 import type { ReleasePlan } from './release-plan.js'
@@ -58,6 +65,15 @@ export type Step =
     }
   | { readonly kind: 'write-checksums'; readonly recovery: 'give-way' }
   | { readonly kind: 'write-evidence'; readonly recovery: 'give-way' }
+  | { readonly kind: 'write-provenance'; readonly recovery: 'give-way' }
+  /** Signs one statement (Sigstore keyless) and uploads `<statement>.sigstore.json`. */
+  | { readonly kind: 'sign-evidence'; readonly statement: string; readonly recovery: 'give-way' }
+  /** Records a statement's signed bundle in the forge's attestations (GitHub). */
+  | {
+      readonly kind: 'record-attestation'
+      readonly statement: string
+      readonly recovery: 'adopt'
+    }
   | { readonly kind: 'collect-server-evidence'; readonly recovery: 'repeat' }
   | { readonly kind: 'verify'; readonly recovery: 'repeat' }
   | { readonly kind: 'publish'; readonly tagName: string; readonly recovery: 'repeat' }
@@ -71,6 +87,8 @@ export interface ForgeShape {
   /** A new release is created as a draft and published at the end (GitHub). */
   readonly drafts: boolean
   readonly serverEvidence: boolean
+  /** Signed attestations are kept by the forge too, found by the files' sha256 (GitHub). */
+  readonly attestations: boolean
   /** A stored file shows a label beside its stored name (GitHub). */
   readonly labels: boolean
 }
@@ -79,6 +97,8 @@ export interface StepOptions {
   readonly checksums: boolean
   readonly evidence: boolean
   readonly verify: boolean
+  /** The statements are signed (a signer and an identity exist); needs `evidence`. */
+  readonly sign: boolean
   /** The user asked for a draft: it is left unpublished. */
   readonly keepDraft: boolean
   /**
@@ -128,7 +148,20 @@ export function planSteps(
   }
   if (shape.labels) steps.push(...labelSteps(decision.assets))
   if (options.checksums) steps.push({ kind: 'write-checksums', recovery: 'give-way' })
-  if (options.evidence) steps.push({ kind: 'write-evidence', recovery: 'give-way' })
+  if (options.evidence) {
+    steps.push({ kind: 'write-evidence', recovery: 'give-way' })
+    steps.push({ kind: 'write-provenance', recovery: 'give-way' })
+  }
+  if (options.evidence && options.sign) {
+    for (const statement of STATEMENT_NAMES) {
+      steps.push({ kind: 'sign-evidence', statement, recovery: 'give-way' })
+    }
+    if (shape.attestations) {
+      for (const statement of STATEMENT_NAMES) {
+        steps.push({ kind: 'record-attestation', statement, recovery: 'adopt' })
+      }
+    }
+  }
   if (options.evidence && shape.serverEvidence) {
     steps.push({ kind: 'collect-server-evidence', recovery: 'repeat' })
   }
@@ -189,6 +222,25 @@ function sameLink(target: LinkTarget, link: RemoteLink): boolean {
     target.linkType === link.linkType &&
     (target.directAssetPath ?? undefined) === (link.directAssetPath ?? undefined)
   )
+}
+
+/** The file a step that writes one of the tool's own files stores (SHA256SUMS, statements, bundles). */
+export function derivedFileOf(
+  step: Extract<
+    Step,
+    { kind: 'write-checksums' | 'write-evidence' | 'write-provenance' | 'sign-evidence' }
+  >,
+): string {
+  switch (step.kind) {
+    case 'write-checksums':
+      return CHECKSUMS_NAME
+    case 'write-evidence':
+      return EVIDENCE_NAME
+    case 'write-provenance':
+      return PROVENANCE_NAME
+    case 'sign-evidence':
+      return bundleNameOf(step.statement)
+  }
 }
 
 /**

@@ -203,6 +203,40 @@ export const INPUTS = [
     description: 'Upload a `SHA256SUMS` asset listing every asset.',
   },
   {
+    name: 'sign',
+    kind: 'enum',
+    values: ['auto', 'true', 'false'],
+    default: 'auto',
+    description:
+      "Sign the evidence and provenance statements with Sigstore keyless signing (a short-lived certificate for the CI's OIDC identity, logged in Rekor) and upload each `<statement>.sigstore.json` bundle. `auto` signs when the CI provides an identity (GitHub Actions: `permissions: id-token: write`; GitLab CI: an `id_tokens:` variable `SIGSTORE_ID_TOKEN` with `aud: sigstore`; Forgejo/Gitea Actions: only with `fulcio_url` of a Sigstore that trusts the server); `true` fails before any write without one. Needs `evidence`.",
+  },
+  {
+    name: 'identity_token',
+    kind: 'secret',
+    defaultDoc:
+      '`SIGSTORE_ID_TOKEN`; under GitHub (or Forgejo) Actions, requested from its OIDC provider (audience `sigstore`)',
+    description:
+      'OIDC identity token (a JWT with audience `sigstore`) that Fulcio certifies for signing. Never printed.',
+  },
+  {
+    name: 'fulcio_url',
+    kind: 'string',
+    default: 'https://fulcio.sigstore.dev',
+    description: 'Fulcio certificate authority that issues the signing certificate.',
+  },
+  {
+    name: 'rekor_url',
+    kind: 'string',
+    default: 'https://rekor.sigstore.dev',
+    description: 'Rekor transparency log the signatures are recorded in.',
+  },
+  {
+    name: 'trusted_root',
+    kind: 'string',
+    description:
+      "Path of a Sigstore trusted root (`trusted_root.json`) for a private Fulcio and Rekor: every new bundle is checked against it before it is uploaded. `forge-release verify` takes it too; without it, verify uses the public instance's root (fetched through Sigstore's TUF repository).",
+  },
+  {
     name: 'draft',
     kind: 'boolean',
     default: 'false',
@@ -668,6 +702,29 @@ export const OUTPUTS = [
       "sha256 of the evidence: the server's where it collected one, else the local file's.",
   },
   { name: 'checksums_url', description: 'URL of the `SHA256SUMS` asset.' },
+  {
+    name: 'provenance_file',
+    description: 'Path of the local SLSA Provenance v1 statement (`provenance.intoto.json`).',
+  },
+  {
+    name: 'evidence_bundle_url',
+    description:
+      'URL of the Sigstore bundle that signs the evidence (`release-evidence.intoto.json.sigstore.json`); empty when unsigned.',
+  },
+  {
+    name: 'provenance_bundle_url',
+    description:
+      'URL of the Sigstore bundle that signs the provenance (`provenance.intoto.json.sigstore.json`); empty when unsigned.',
+  },
+  {
+    name: 'certificate_identity',
+    description:
+      "The signing certificate's identity (its subject alternative name: the workflow or pipeline that signed); empty when unsigned.",
+  },
+  {
+    name: 'certificate_oidc_issuer',
+    description: 'The OIDC issuer in the signing certificate; empty when unsigned.',
+  },
   { name: 'release_id', type: 'number', description: 'GitHub only: the release id.' },
   { name: 'upload_url', description: "GitHub only: the release's asset upload URL." },
 ] as const satisfies readonly OutputSpec[]

@@ -16,6 +16,7 @@ import { parseReleasedAt } from './parse-released-at.js'
 import { applyAliases } from './apply-aliases.js'
 import { findUnknownInputs } from './find-unknown-inputs.js'
 import { readInput, type Environment } from './read-input.js'
+import { readSigning } from './read-signing.js'
 import type { AssetPattern, ExternalLink, Settings, TokenType, VerifyMode } from './settings.js'
 
 export interface ReadSettingsOptions {
@@ -25,6 +26,8 @@ export interface ReadSettingsOptions {
    * caller, which keeps this function independent of the process).
    */
   readonly cwd?: string
+  /** The clock an expired identity token is judged by (it is not read otherwise). */
+  readonly now?: Date
 }
 
 type InputOf<N extends InputName> = Extract<(typeof INPUTS)[number], { name: N }>
@@ -330,6 +333,18 @@ export function readSettings(raw: Environment, options: ReadSettingsOptions = {}
     }
   }
 
+  readEnum('sign')
+  const evidence = readBoolean('evidence')
+  const signingFindings = readSigning(env, {
+    system,
+    giteaActions,
+    evidence,
+    ...(options.now === undefined ? {} : { now: options.now }),
+  })
+  problems.push(...signingFindings.problems)
+  warnings.push(...signingFindings.warnings)
+  notices.push(...signingFindings.notices)
+
   const workingDirectory =
     options.cwd ??
     readVariable(env, 'GITHUB_WORKSPACE') ??
@@ -360,7 +375,7 @@ export function readSettings(raw: Environment, options: ReadSettingsOptions = {}
     ifAssetExists: readEnum('if_asset_exists'),
     failOnUnmatchedAssets: readBoolean('fail_on_unmatched_assets'),
     followSymlinks: readEnum('follow_symlinks'),
-    evidence: readBoolean('evidence'),
+    evidence,
     checksums: readBoolean('checksums'),
     draft: readBoolean('draft'),
     prerelease: readBoolean('prerelease'),
@@ -388,6 +403,7 @@ export function readSettings(raw: Environment, options: ReadSettingsOptions = {}
       readVariable(env, 'CI_PROJECT_DIR') ??
       workingDirectory,
     ci: readCiContext(env, system),
+    ...optional('signing', signingFindings.signing),
     warnings,
     notices,
   }

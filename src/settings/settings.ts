@@ -1,3 +1,4 @@
+import type { SigningSettings } from './read-signing.js'
 import type {
   AssetExistsPolicy,
   AssetPattern,
@@ -23,12 +24,16 @@ export type {
 } from '../plan/domain.js'
 export { LINK_TYPES } from '../plan/domain.js'
 
+export type { IdentitySource, SigningSettings } from './read-signing.js'
+
 export type TokenType = 'private' | 'job' | 'bearer'
 export type MakeLatest = 'true' | 'false' | 'legacy'
 
-/** What the CI system tells about the run, for evidence and defaults. */
+/** What the CI system tells about the run, for evidence, provenance and defaults. */
 export interface CiContext {
   readonly system: 'github-actions' | 'gitlab-ci' | 'none'
+  /** The GitHub-style job runs in Forgejo or Gitea Actions, on that server (not on GitHub). */
+  readonly giteaActions?: boolean
   readonly serverUrl?: string
   readonly serverVersion?: string
   readonly projectUrl?: string
@@ -36,6 +41,28 @@ export interface CiContext {
   readonly jobUrl?: string
   readonly jobId?: string
   readonly jobToken?: string
+  /** The project's path: `owner/repo` (GITHUB_REPOSITORY), `group/sub/app` (CI_PROJECT_PATH). */
+  readonly projectPath?: string
+  /** The full git ref the run is for: `refs/tags/v1.2.0`, `refs/heads/main`. */
+  readonly ref?: string
+  /** The commit the run checked out (GITHUB_SHA, CI_COMMIT_SHA). */
+  readonly commitSha?: string
+  /** What started the run: GITHUB_EVENT_NAME (`push`), CI_PIPELINE_SOURCE (`push`, `web`, …). */
+  readonly trigger?: string
+  /** The workflow file in the repository: `.github/workflows/release.yml`, `.gitlab-ci.yml`. */
+  readonly workflowPath?: string
+  /** The run's own URL, one attempt of it where the CI counts attempts. */
+  readonly invocationUrl?: string
+  /** GitHub: GITHUB_REPOSITORY_ID, GITHUB_REPOSITORY_OWNER_ID and RUNNER_ENVIRONMENT. */
+  readonly repositoryId?: string
+  readonly repositoryOwnerId?: string
+  readonly runnerEnvironment?: string
+  /** GitLab: the job's name and the runner that ran it. */
+  readonly jobName?: string
+  readonly runnerId?: string
+  readonly runnerDescription?: string
+  /** GitLab: CI_JOB_STARTED_AT. */
+  readonly startedAt?: string
 }
 
 export interface Settings {
@@ -91,8 +118,13 @@ export interface Settings {
    */
   readonly workspace: string
   readonly ci: CiContext
+  /** Set when the run signs its statements (`sign`, and an identity to sign with). */
+  readonly signing?: SigningSettings
   /** Inputs given that do not apply to the chosen platform, and similar non-fatal findings. */
   readonly warnings: readonly string[]
-  /** What the reader concluded on its own: an alias read as our input, a detected platform. */
+  /**
+   * What the reader concluded on its own: an alias read as our input, a detected platform,
+   * signing skipped for want of an identity.
+   */
   readonly notices: readonly string[]
 }

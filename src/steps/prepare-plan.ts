@@ -9,7 +9,7 @@ import type { LocalFile } from '../assets/local-file.js'
 import type { ReleasePlan } from '../plan/release-plan.js'
 import { inputApplies } from '../settings/inputs.js'
 import type { Settings } from '../settings/settings.js'
-import { DERIVED_NAMES } from '../plan/derived-names.js'
+import { BUNDLE_NAMES, DERIVED_NAMES, STATEMENT_NAMES } from '../plan/derived-names.js'
 
 /**
  * SPEC step 2: reads the description file, finds the asset files and checks that they can be
@@ -155,9 +155,15 @@ export function applyStoredNames<F extends LocalFile>(
   return { ...plan, files }
 }
 
-/** More files than one release of the forge may hold (SHA256SUMS and the evidence count too). */
+/**
+ * More files than one release of the forge may hold: SHA256SUMS, the statements and, when the
+ * run signs, their bundles count too.
+ */
 function checkAssetCount(files: number, settings: Settings, rules: AssetRules): ReleaseError[] {
-  const derived = (settings.checksums ? 1 : 0) + (settings.evidence ? 1 : 0)
+  const derived =
+    (settings.checksums ? 1 : 0) +
+    (settings.evidence ? STATEMENT_NAMES.length : 0) +
+    (settings.evidence && settings.signing !== undefined ? BUNDLE_NAMES.length : 0)
   if (rules.maxAssets === undefined || files + derived <= rules.maxAssets) return []
   return [
     inputError(

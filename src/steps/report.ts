@@ -1,13 +1,14 @@
 import { mkdir, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 
-import type { PublishedAsset } from '../engine/publish.js'
+import type { PublishedAsset, PublishedBundle } from '../engine/publish.js'
 import type { RemoteRelease } from '../forges/forge.js'
 import type { Step } from '../plan/steps.js'
 import { writeDotenv } from '../runtime/dotenv.js'
 import type { OutputValues, Runtime } from '../runtime/runtime.js'
 import type { Settings } from '../settings/settings.js'
-import { CHECKSUMS_NAME } from '../plan/derived-names.js'
+import { CHECKSUMS_NAME, EVIDENCE_NAME, PROVENANCE_NAME } from '../plan/derived-names.js'
+import { describeIdentity } from '../signing/identity-policy.js'
 import { formatBytes } from '../assets/asset-size.js'
 
 export type { PublishedAsset }
@@ -19,6 +20,8 @@ export interface ReportInput {
   readonly outDir: string
   readonly evidenceFile?: string
   readonly evidenceSha?: string
+  readonly provenanceFile?: string
+  readonly bundles?: readonly PublishedBundle[]
 }
 
 export interface RunResult {
@@ -65,6 +68,11 @@ export async function reportResult(
       evidence_file: input.evidenceFile ?? '',
       evidence_sha: input.evidenceSha ?? '',
       checksums_url: checksums?.url ?? '',
+      provenance_file: input.provenanceFile ?? '',
+      evidence_bundle_url: bundleOf(input, EVIDENCE_NAME)?.url ?? '',
+      provenance_bundle_url: bundleOf(input, PROVENANCE_NAME)?.url ?? '',
+      certificate_identity: signerOf(input)?.subject ?? '',
+      certificate_oidc_issuer: signerOf(input)?.issuer ?? '',
     }
     if (settings.platform === 'github') {
       outputs.release_id = input.release.id ?? ''
@@ -81,8 +89,18 @@ export async function reportResult(
   })
 }
 
+function bundleOf(input: ReportInput, statement: string): PublishedBundle | undefined {
+  return input.bundles?.find((b) => b.statement === statement)
+}
+
+/** The identity that signed the evidence (both statements are signed in the same run). */
+function signerOf(input: ReportInput): PublishedBundle['identity'] {
+  return (bundleOf(input, EVIDENCE_NAME) ?? input.bundles?.[0])?.identity
+}
+
 function renderSummary(input: ReportInput, assets: readonly PublishedAsset[]): string {
   const { release } = input
+  const signer = signerOf(input)
   const lines = [
     `### Release ${escapeCell(release.name)} (${escapeCell(release.tagName)})`,
     '',
@@ -94,6 +112,9 @@ function renderSummary(input: ReportInput, assets: readonly PublishedAsset[]): s
       (a) =>
         `| ${escapeCell(a.name)} | ${formatBytes(a.size)} | \`${a.sha256.slice(0, 12)}\` | ${escapeCell(a.directAssetUrl)} |`,
     ),
+    ...(signer === undefined
+      ? []
+      : ['', `Signed (Sigstore) by ${escapeCell(describeIdentity(signer))}.`]),
   ]
   return lines.join('\n')
 }

@@ -17,7 +17,12 @@ export const BUILD_NAMES = Object.keys(BUILD_FILES)
   .sort()
 
 /** What every published release of BUILD_FILES holds. */
-export const PUBLISHED_NAMES = [...BUILD_NAMES, 'SHA256SUMS', 'release-evidence.intoto.json'].sort()
+export const PUBLISHED_NAMES = [
+  ...BUILD_NAMES,
+  'SHA256SUMS',
+  'provenance.intoto.json',
+  'release-evidence.intoto.json',
+].sort()
 
 export const sha256 = (data: string | Buffer): string =>
   createHash('sha256').update(data).digest('hex')

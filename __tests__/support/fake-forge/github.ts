@@ -46,6 +46,7 @@ import {
 import { checkRequest } from './github/access.js'
 import { checkAgainstOpenApi } from './github/openapi.js'
 import { registerAssetRoutes, registerWebRoutes } from './github/assets-routes.js'
+import { registerAttestationRoutes } from './github/attestations-routes.js'
 import type { GitHubConfig, GitHubContext, TagLookupLag } from './github/context.js'
 import { registerDownloadRoutes } from './github/downloads-routes.js'
 import { registerReleaseRoutes } from './github/releases-routes.js'
@@ -212,6 +213,7 @@ export const startFakeGitHub = async (options: FakeGitHubOptions = {}): Promise<
         registerRepositoryRoutes(router, context, apiPrefix)
         registerAssetRoutes(router, context, apiPrefix)
         registerReleaseRoutes(router, context, apiPrefix)
+        registerAttestationRoutes(router, context, apiPrefix)
         registerWebRoutes(router, context)
       }
       if (servers.includes('uploads')) registerUploadRoutes(router, context, uploadsPrefix)

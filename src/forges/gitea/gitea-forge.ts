@@ -6,7 +6,7 @@ import { OutcomeUnknownError } from '../../http/outcome-unknown-error.js'
 import type { Transport } from '../../http/types.js'
 import type { Logger } from '../../log.js'
 import { plural } from '../../plural.js'
-import type { Step } from '../../plan/steps.js'
+import { derivedFileOf, type Step } from '../../plan/steps.js'
 import type {
   DraftReleases,
   Forge,
@@ -418,13 +418,15 @@ export class GiteaForge implements Forge, DraftReleases {
         ]
       }
       case 'write-checksums':
-        return [upload('SHA256SUMS', 'when changed')]
       case 'write-evidence':
-        return [upload('release-evidence.intoto.json', 'when changed')]
+      case 'write-provenance':
+      case 'sign-evidence':
+        return [upload(derivedFileOf(step), 'when changed')]
       case 'publish':
         return [`PATCH ${releases}/${releaseId} (draft: false)`]
       case 'link':
       case 'label':
+      case 'record-attestation':
       case 'collect-server-evidence':
       case 'verify':
         return []

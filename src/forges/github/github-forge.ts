@@ -8,8 +8,9 @@ import { HttpError } from '../../http/http-error.js'
 import { OutcomeUnknownError } from '../../http/outcome-unknown-error.js'
 import type { Transport } from '../../http/types.js'
 import type { Logger } from '../../log.js'
-import type { Step } from '../../plan/steps.js'
+import { derivedFileOf, type Step } from '../../plan/steps.js'
 import type {
+  Attestations,
   AssetLabels,
   DraftReleases,
   Forge,
@@ -56,7 +57,10 @@ export interface GitHubForgeOptions {
   readonly apiUrl: string
   /** owner/repo */
   readonly repository: string
-  /** For Octokit's Authorization header, which goes only to the API and its upload host. */
+  /**
+   * For Octokit's Authorization header, which goes only to the API and its upload host. Empty
+   * for anonymous reads of a public repository (`forge-release verify`).
+   */
   readonly token: string
 }
 
@@ -73,7 +77,7 @@ interface AssetHandle {
  * draft, filled, verified and then published, so nobody sees a release with missing files and
  * immutable releases work. Files are uploaded to the release's `upload_url`.
  */
-export class GitHubForge implements Forge, DraftReleases, AssetLabels {
+export class GitHubForge implements Forge, DraftReleases, AssetLabels, Attestations {
   readonly platform = 'github' as const
   readonly rules = gitHubAssetRules
 
@@ -107,12 +111,15 @@ export class GitHubForge implements Forge, DraftReleases, AssetLabels {
     const [owner = '', repo = ''] = options.repository.split('/')
     this.owner = owner
     this.repo = repo
-    this.octokit = getOctokit(options.token, {
+    const anonymous = options.token === ''
+    // Octokit insists on a token; an anonymous reader's placeholder never leaves the process.
+    this.octokit = getOctokit(anonymous ? 'anonymous' : options.token, {
       baseUrl: this.api,
       request: {
         fetch: createTransportFetch({
           http,
-          mayAuthorize: (origin) => origin === this.apiOrigin || this.uploadOrigins.has(origin),
+          mayAuthorize: (origin) =>
+            !anonymous && (origin === this.apiOrigin || this.uploadOrigins.has(origin)),
         }),
       },
       log: {
@@ -333,6 +340,48 @@ export class GitHubForge implements Forge, DraftReleases, AssetLabels {
     }
   }
 
+  /**
+   * "Create an attestation" (POST /repos/{owner}/{repo}/attestations, body `{ bundle }`): the
+   * repository then answers `gh attestation verify` for every subject of the bundle's statement.
+   * https://docs.github.com/rest/repos/attestations#create-an-attestation
+   */
+  async createAttestation(bundle: unknown): Promise<WriteResult<{ readonly id?: string }>> {
+    try {
+      const created = await this.call('record the attestation', async (headers) => {
+        const response = await this.octokit.rest.repos.createAttestation({
+          owner: this.owner,
+          repo: this.repo,
+          bundle: bundle as { mediaType?: string },
+          headers,
+        })
+        return response.data
+      })
+      return { kind: 'created', value: created.id === undefined ? {} : { id: String(created.id) } }
+    } catch (error) {
+      if (error instanceof OutcomeUnknownError) return { kind: 'unknown', cause: error }
+      throw translateAttestationError(error, this.options.repository)
+    }
+  }
+
+  /** "List attestations" for a subject digest: https://docs.github.com/rest/repos/attestations#list-attestations */
+  async listAttestations(subjectSha256: string): Promise<readonly unknown[]> {
+    try {
+      return await this.call('list attestations', async (headers) => {
+        const response = await this.octokit.rest.repos.listAttestations({
+          owner: this.owner,
+          repo: this.repo,
+          subject_digest: `sha256:${subjectSha256}`,
+          per_page: PER_PAGE,
+          headers,
+        })
+        return (response.data.attestations ?? []).map((a) => a.bundle)
+      })
+    } catch (error) {
+      if (isHttpStatus(error, 404)) return []
+      throw translateAttestationError(error, this.options.repository)
+    }
+  }
+
   async findEmptyDuplicates(release: RemoteRelease): Promise<RemoteRelease[]> {
     const drafts = (await this.listRawReleases(release.tagName)).filter(
       (r) => r.draft && String(r.id) !== release.id && r.assets?.length === 0,
@@ -479,9 +528,14 @@ export class GitHubForge implements Forge, DraftReleases, AssetLabels {
         ]
       }
       case 'write-checksums':
-        return [upload('SHA256SUMS', 'when changed')]
       case 'write-evidence':
-        return [upload('release-evidence.intoto.json', 'when changed')]
+      case 'write-provenance':
+      case 'sign-evidence':
+        return [upload(derivedFileOf(step), 'when changed')]
+      case 'record-attestation':
+        return [
+          `POST ${this.api}/repos/${this.owner}/${this.repo}/attestations (the bundle of ${step.statement}, when not recorded yet)`,
+        ]
       case 'publish':
         return [`PATCH ${releases}/${releaseId} (draft: false)`]
       case 'label': {
@@ -958,6 +1012,23 @@ function sizeFromHeaders(
   const length = String(headers['content-length'] ?? '')
   const value = status === 206 || status === 416 ? range : /^\d+$/.test(length) ? length : undefined
   return value === undefined ? undefined : Number(value)
+}
+
+/** The attestations API wants `attestations: write` besides `contents: write`, and may be absent (GitHub Enterprise Server before 3.17). */
+function translateAttestationError(error: unknown, repository: string): unknown {
+  if (error instanceof HttpError && (error.status === 403 || error.status === 404)) {
+    return new ReleaseError({
+      code: error.status === 403 ? 'FORBIDDEN' : 'NOT_FOUND',
+      message:
+        `GitHub did not take the attestation (${error.status} ${error.serverMessage ?? ''}).`.replace(
+          ' )',
+          ')',
+        ),
+      hint: `Give the job 'permissions: attestations: write' (a fine-grained token needs Attestations: read and write on ${repository}); the signed bundles are on the release either way.`,
+      cause: error,
+    })
+  }
+  return translateCommonError(error, repository)
 }
 
 /**

@@ -7,7 +7,7 @@ import type { Transport } from '../../http/types.js'
 import type { Logger } from '../../log.js'
 import type { LinkType, UploadTarget } from '../../plan/domain.js'
 import { LINK_TYPES } from '../../plan/domain.js'
-import type { Step } from '../../plan/steps.js'
+import { derivedFileOf, type Step } from '../../plan/steps.js'
 import type {
   AssetRules,
   Forge,
@@ -577,8 +577,10 @@ export class GitLabForge implements Forge, ReleaseLinks, ServerEvidence {
           ? [`POST ${release}/assets/links (${step.link.name})`]
           : [`PUT ${release}/assets/links/${step.link.existing.id} (${step.link.name})`]
       case 'write-checksums':
-      case 'write-evidence': {
-        const name = step.kind === 'write-checksums' ? 'SHA256SUMS' : 'release-evidence.intoto.json'
+      case 'write-evidence':
+      case 'write-provenance':
+      case 'sign-evidence': {
+        const name = derivedFileOf(step)
         return [
           ...this.describeUpload(name, undefined),
           `POST ${release}/assets/links (${name}, when not linked yet)`,
@@ -589,6 +591,7 @@ export class GitLabForge implements Forge, ReleaseLinks, ServerEvidence {
       case 'label':
       case 'verify':
       case 'publish':
+      case 'record-attestation':
         return []
     }
   }

@@ -5,7 +5,7 @@ import { ReleaseError } from '../../errors.js'
 import { OutcomeUnknownError } from '../../http/outcome-unknown-error.js'
 import type { Transport } from '../../http/types.js'
 import type { Logger } from '../../log.js'
-import type { Step } from '../../plan/steps.js'
+import { derivedFileOf, type Step } from '../../plan/steps.js'
 import type {
   Forge,
   LinkSpec,
@@ -279,10 +279,12 @@ export class GongfengForge implements Forge {
           `POST ${this.attachmentsUrl(tag)} (${step.file.name}, ${plural(step.file.size, 'byte')})`,
         ]
       case 'write-checksums':
-        return [`POST ${this.attachmentsUrl(tag)} (SHA256SUMS, when changed)`]
       case 'write-evidence':
-        return [`POST ${this.attachmentsUrl(tag)} (release-evidence.intoto.json, when changed)`]
+      case 'write-provenance':
+      case 'sign-evidence':
+        return [`POST ${this.attachmentsUrl(tag)} (${derivedFileOf(step)}, when changed)`]
       case 'link':
+      case 'record-attestation':
       case 'collect-server-evidence':
       case 'label':
       case 'verify':

@@ -10,6 +10,8 @@ export type Permission = 'read' | 'write'
 export interface TokenSeed {
   readonly permission: Permission
   readonly login?: string
+  /** May store artifact attestations (`attestations: write`); default: when it may write. */
+  readonly attestations?: boolean
 }
 
 export interface TokenRecord {
@@ -17,6 +19,15 @@ export interface TokenRecord {
   readonly permission: Permission
   readonly login: string
   readonly userId: number
+  readonly attestations: boolean
+}
+
+/** An artifact attestation the repository stores (POST /repos/{owner}/{repo}/attestations). */
+export interface Attestation {
+  readonly id: number
+  readonly bundle: unknown
+  /** sha256 hex of every subject of the bundle's statement. */
+  readonly subjects: readonly string[]
 }
 
 export interface RepoSeed {
@@ -96,6 +107,7 @@ export interface Repo {
   readonly commits: Set<string>
   readonly releases: Release[]
   latestReleaseId: number | undefined
+  readonly attestations: Attestation[]
 }
 
 /** What happened to releases and assets, in order, for tests that assert the sequence. */
@@ -138,6 +150,7 @@ export class GitHubState {
       permission: seed.permission,
       login: seed.login ?? `user${userId}`,
       userId,
+      attestations: seed.attestations ?? seed.permission === 'write',
     }
     this.tokens.set(token, record)
     return record
@@ -165,6 +178,7 @@ export class GitHubState {
       commits: new Set(branches.values()),
       releases: [],
       latestReleaseId: undefined,
+      attestations: [],
     }
     for (const [tag, target] of Object.entries(seed.tags ?? {})) {
       if (typeof target === 'string') this.createTag(repo, tag, target)
