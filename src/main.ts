@@ -21,10 +21,7 @@ import {
   PUBLIC_REKOR_URL,
 } from './settings/read-signing.js'
 import type { Settings } from './settings/settings.js'
-import { createSigstoreSigner } from './signing/sigstore-signer.js'
 import type { StatementSigner } from './signing/statement-signer.js'
-import { readTrustedRootFile } from './signing/trusted-root.js'
-import { trustMaterialOf } from './signing/verify-bundle.js'
 import { applyStoredNames, preparePlan } from './steps/prepare-plan.js'
 import { reportResult, type RunResult } from './steps/report.js'
 import { plural } from './plural.js'
@@ -143,6 +140,13 @@ async function createSigner(
 ): Promise<StatementSigner | undefined> {
   const { signing } = settings
   if (signing === undefined) return undefined
+  // The Sigstore libraries are a third of the bundle: only a run that signs evaluates them.
+  const [{ createSigstoreSigner }, { readTrustedRootFile }, { trustMaterialOf }] =
+    await Promise.all([
+      import(/* webpackMode: "eager" */ './signing/sigstore-signer.js'),
+      import(/* webpackMode: "eager" */ './signing/trusted-root.js'),
+      import(/* webpackMode: "eager" */ './signing/verify-bundle.js'),
+    ])
   const trust =
     signing.trustedRoot === undefined
       ? undefined

@@ -9,7 +9,6 @@ import { overlayFlags } from './overlay-flags.js'
 import { parseArguments } from './parse-arguments.js'
 import { renderHelp } from './render-help.js'
 import { renderJsonDryRun, renderJsonError, renderJsonResult } from './render-json.js'
-import { runVerifyCommand } from './run-verify-command.js'
 
 export const EXIT_SUCCESS = 0
 export const EXIT_FAILURE = 1
@@ -34,7 +33,11 @@ export interface CommandLineIo {
  * status (0 success, 1 bad input or failed publish, 2 usage error).
  */
 export async function runCommandLine(io: CommandLineIo): Promise<number> {
-  if (io.argv[0] === 'verify') return runVerifyCommand(io, io.argv.slice(1), VERSION)
+  if (io.argv[0] === 'verify') {
+    // The verify command and its Sigstore libraries load only when asked for.
+    const { runVerifyCommand } = await import(/* webpackMode: "eager" */ './run-verify-command.js')
+    return runVerifyCommand(io, io.argv.slice(1), VERSION)
+  }
   const parsed = parseArguments(io.argv)
   if (parsed.kind === 'usage-error') {
     io.stderr(`forge-release: ${parsed.message}\nRun 'forge-release --help' to see every flag.\n`)

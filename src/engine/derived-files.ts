@@ -26,7 +26,7 @@ import {
   PROVENANCE_NAME,
   bundleNameOf,
 } from '../plan/derived-names.js'
-import { readBundleFacts } from '../signing/bundle-facts.js'
+import type { BundleFacts } from '../signing/bundle-facts.js'
 import { describeIdentity } from '../signing/identity-policy.js'
 import { IN_TOTO_PAYLOAD_TYPE, type SignerIdentity } from '../signing/statement-signer.js'
 import { ensureLinks, linkSpec, linksOf } from './link-assets.js'
@@ -264,7 +264,7 @@ async function signStatement(
   let asset = round.current.find((a) => a.name === name && a.stored)
   const serverText =
     asset === undefined ? undefined : await readRemoteText(context.forge, asset, context.waits)
-  const facts = serverText === undefined ? undefined : readBundleFacts(serverText)
+  const facts = serverText === undefined ? undefined : await readBundleFactsLazily(serverText)
   const file = path.join(context.outDir, name)
   let text: string
   let identity: SignerIdentity | undefined
@@ -392,4 +392,12 @@ async function linkDerived(
   if (!hasLinks(context.forge)) return
   const spec = linkSpec(asset, 'other', defaultDirectAssetPath(asset.name))
   await ensureLinks(context, state, [spec], linksOf(current))
+}
+
+/** bundle-facts.ts brings the Sigstore libraries: loaded by the runs that sign, only. */
+async function readBundleFactsLazily(
+  text: string,
+): Promise<BundleFacts | { readonly problem: string }> {
+  const { readBundleFacts } = await import(/* webpackMode: "eager" */ '../signing/bundle-facts.js')
+  return readBundleFacts(text)
 }

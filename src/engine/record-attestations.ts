@@ -1,6 +1,5 @@
 import { ReleaseError } from '../errors.js'
 import { hasAttestations } from '../forges/forge.js'
-import { readBundleFacts } from '../signing/bundle-facts.js'
 import { confirmWrite } from './confirm-write.js'
 import type { RunContext, RunState } from './run-context.js'
 
@@ -19,6 +18,8 @@ export async function recordAttestation(
   const { forge, log } = context
   const bundle = state.bundles.get(statement)
   if (!hasAttestations(forge) || bundle === undefined) return
+  // Loaded here, not at start-up: only runs that sign get this far (see derived-files.ts).
+  const { readBundleFacts } = await import(/* webpackMode: "eager" */ '../signing/bundle-facts.js')
   const facts = readBundleFacts(bundle.text)
   if ('problem' in facts) return
   const subject = firstSubjectSha256(facts.payload)
