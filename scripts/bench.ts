@@ -655,7 +655,7 @@ function checkTargets(rows: readonly SummaryRow[], changedFileBytes: number): Ta
     if (changed !== undefined) {
       const t = changed.traffic
       checks.push({
-        target: `${forge} 4: uploads exactly the changed file (+ SHA256SUMS and evidence)`,
+        target: `${forge} 4: uploads exactly the changed file (+ SHA256SUMS and the statements)`,
         value: `${t.assetUploads} file(s) [${t.assetNames.join(', ')}] ${formatBytes(t.assetBytes)}; derived ${t.derivedUploads} (${formatBytes(t.derivedBytes)})`,
         met: t.assetUploads === 1 && t.assetBytes === changedFileBytes,
       })

@@ -1,11 +1,13 @@
 /**
  * What a run sent, from the fake server's request log: requests, body bytes, and the file
- * uploads among them, with the files forge-release derives itself (SHA256SUMS, the evidence)
+ * uploads among them, with the files forge-release derives itself (SHA256SUMS, the statements)
  * counted apart from the user's assets.
  */
 import type { LoggedRequest } from '../../__tests__/support/fake-forge/request-log.js'
+import { DERIVED_NAMES } from '../../src/plan/derived-names.js'
 
-export const DERIVED_FILES = ['SHA256SUMS', 'release-evidence.intoto.json']
+/** SHA256SUMS, the statements and their Sigstore bundles. */
+export const DERIVED_FILES: readonly string[] = DERIVED_NAMES
 
 export interface Traffic {
   readonly requests: number
@@ -18,7 +20,7 @@ export interface Traffic {
   readonly assetBytes: number
   /** Names of the asset files uploaded (where the request names them). */
   readonly assetNames: readonly string[]
-  /** Uploads of SHA256SUMS and the evidence. */
+  /** Uploads of SHA256SUMS, the statements and their bundles. */
   readonly derivedUploads: number
   readonly derivedBytes: number
   /** Requests whose answer was not 2xx/3xx (404 probes included). */
