@@ -83,13 +83,16 @@ describe('inactivity timeout', () => {
   })
 
   it('lets a slow but steadily progressing upload run longer than the timeout', async () => {
-    // The server reads the first 12 MiB in 256 KiB steps with a 20 ms pause after each: at
-    // least 48 × 20 ms = 960 ms in all, over the 800 ms timeout, yet bytes keep moving. The
-    // client sees that progress in bursts as the kernel's send buffer (up to 4 MiB here) drains,
-    // about every 2 MiB / 12.8 MB/s ≈ 160 ms. The last 8 MiB, about what the kernel buffers on
-    // loopback, are read at full speed so nothing sits in buffers with the client unable to tell.
-    const size = 20 * 1024 * 1024
-    const paced = 12 * 1024 * 1024
+    // The server reads the first 40 MiB in 256 KiB steps with a 20 ms pause after each: at
+    // least 160 × 20 ms = 3.2 s in all, over the 2 s timeout, yet bytes keep moving. The client
+    // sees that progress in bursts as the kernel's send buffer (up to 4 MiB here) drains, about
+    // every 2 MiB / 12.8 MB/s ≈ 160 ms: a margin of twelve to the timeout, which a loaded CI
+    // machine needs (at 800 ms against 12 MiB it failed there once). The last 8 MiB, about what
+    // the kernel buffers on loopback, are read at full speed so nothing sits in buffers with the
+    // client unable to tell.
+    const timeoutMs = 2000
+    const size = 48 * 1024 * 1024
+    const paced = 40 * 1024 * 1024
     const step = 256 * 1024
     const data = patternBytes(size, 3)
     const path = await temp.write('slow.bin', data)
@@ -109,7 +112,7 @@ describe('inactivity timeout', () => {
       })
       req.on('end', () => sendJson(res, 201, { sha256: sha256(Buffer.concat(chunks)) }))
     })
-    const response = await makeTransport(800, 0).request<{ sha256: string }>({
+    const response = await makeTransport(timeoutMs, 0).request<{ sha256: string }>({
       method: 'PUT',
       url: server.url('/upload'),
       body: { kind: 'file', path, size },
@@ -117,7 +120,7 @@ describe('inactivity timeout', () => {
     expect(response.body.sha256).toBe(sha256(data))
     // A chunk that spans two steps pauses once, so count what matters: the server held the
     // upload back for longer in total than the inactivity timeout.
-    expect(pauses * 20).toBeGreaterThan(800)
+    expect(pauses * 20).toBeGreaterThan(timeoutMs)
   })
 
   it('leaves a handed-over download stream to undici body timeout, which errors the stream', async () => {

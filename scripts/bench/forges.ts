@@ -202,19 +202,10 @@ export async function startGongfeng(): Promise<BenchForge | { missing: string }>
         body: new URLSearchParams({ tag, start_point: scenario.masterSha, type: 'release' }),
       })
       if (!response.ok) throw new Error(`Gongfeng release create: ${response.status}`)
-      return files.map((file) => ({
-        method: 'POST',
-        url: `${gongfeng.apiUrl}/projects/${id}/releases/${encodeURIComponent(tag)}/attachments`,
-        headers: { [GONGFENG_TOKEN_HEADER]: token },
-        path: file.path,
-        size: file.size,
-        multipart: {
-          boundary: `raw-transfer-${Math.random().toString(16).slice(2)}`,
-          field: 'file',
-          filename: file.name,
-          contentType: 'application/octet-stream',
-        },
-      }))
+      const url = `${gongfeng.apiUrl}/projects/${id}/releases/${encodeURIComponent(tag)}/attachments`
+      return files.map((file) =>
+        multipartUpload(url, { [GONGFENG_TOKEN_HEADER]: token }, file, 'file'),
+      )
     },
     errors: () => gongfeng.errors,
     close: () => scenario.close(),
@@ -322,21 +313,39 @@ export async function startGitea(): Promise<BenchForge> {
       })
       if (!response.ok) throw new Error(`Gitea release create: ${response.status}`)
       const release = (await response.json()) as { id: number }
-      return files.map((file) => ({
-        method: 'POST',
-        url: `${gitea.apiUrl}/repos/${repository}/releases/${release.id}/assets?name=${encodeURIComponent(file.name)}`,
-        headers: auth,
-        path: file.path,
-        size: file.size,
-        multipart: {
-          boundary: `raw-transfer-${Math.random().toString(16).slice(2)}`,
-          field: 'attachment',
-          filename: file.name,
-          contentType: 'application/octet-stream',
-        },
-      }))
+      const assets = `${gitea.apiUrl}/repos/${repository}/releases/${release.id}/assets`
+      return files.map((file) =>
+        multipartUpload(
+          `${assets}?name=${encodeURIComponent(file.name)}`,
+          auth,
+          file,
+          'attachment',
+        ),
+      )
     },
     errors: () => gitea.errors,
     close: () => scenario.close(),
+  }
+}
+
+/** A raw-transfer upload of one file as a multipart form field (Gongfeng, Forgejo/Gitea). */
+function multipartUpload(
+  url: string,
+  headers: Record<string, string>,
+  file: { readonly path: string; readonly name: string; readonly size: number },
+  field: string,
+): RawUpload {
+  return {
+    method: 'POST',
+    url,
+    headers,
+    path: file.path,
+    size: file.size,
+    multipart: {
+      boundary: `raw-transfer-${Math.random().toString(16).slice(2)}`,
+      field,
+      filename: file.name,
+      contentType: 'application/octet-stream',
+    },
   }
 }
