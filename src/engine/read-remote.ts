@@ -5,6 +5,7 @@ import { parseSha256Sums } from '../assets/sha256sums.js'
 import { ReleaseError } from '../errors.js'
 import type { Forge, RemoteAsset, RemoteRelease } from '../forges/forge.js'
 import { CHECKSUMS_NAME } from '../plan/derived-names.js'
+import { readAtMost } from '../read-at-most.js'
 import type { RecoveryWaits } from './recovery-waits.js'
 
 /** Small text assets (SHA256SUMS, evidence) are read whole; anything larger is not ours. */
@@ -42,17 +43,8 @@ export async function readRemoteText(
   waits: RecoveryWaits,
 ): Promise<string> {
   const stream = await openRemoteAsset(forge, asset, waits)
-  const chunks: Buffer[] = []
-  let size = 0
-  for await (const chunk of stream as AsyncIterable<Buffer>) {
-    size += chunk.length
-    if (size > MAX_TEXT_BYTES) {
-      stream.destroy()
-      break
-    }
-    chunks.push(chunk)
-  }
-  return Buffer.concat(chunks).toString('utf8')
+  // Cut short past the cap: what was read then fails to parse, as a file that is not ours should.
+  return (await readAtMost(stream, MAX_TEXT_BYTES)).bytes.toString('utf8')
 }
 
 /** The asset's sha256 and size, streamed through its download path (with `release`, the release's). */

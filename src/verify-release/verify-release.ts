@@ -29,6 +29,7 @@ import {
   verifyBundle,
   type TrustMaterial,
 } from '../signing/verify-bundle.js'
+import { readAtMost } from '../read-at-most.js'
 import { expectedSigner } from './expected-signer.js'
 import type { ReleaseAddress } from './release-address.js'
 
@@ -346,20 +347,14 @@ async function download(
 ): Promise<Buffer | undefined> {
   const stream = await forge.openAsset(asset, release)
   if (stream === undefined) return undefined
-  const chunks: Buffer[] = []
-  let size = 0
-  for await (const chunk of stream as AsyncIterable<Buffer>) {
-    size += chunk.length
-    if (size > MAX_DERIVED_BYTES) {
-      stream.destroy()
-      throw new ReleaseError({
-        code: 'VERIFY_FAILED',
-        message: `${asset.name} is larger than ${MAX_DERIVED_BYTES} bytes: not a file forge-release wrote.`,
-      })
-    }
-    chunks.push(chunk)
+  const { bytes, complete } = await readAtMost(stream, MAX_DERIVED_BYTES)
+  if (!complete) {
+    throw new ReleaseError({
+      code: 'VERIFY_FAILED',
+      message: `${asset.name} is larger than ${MAX_DERIVED_BYTES} bytes: not a file forge-release wrote.`,
+    })
   }
-  return Buffer.concat(chunks)
+  return bytes
 }
 
 async function hashDownload(

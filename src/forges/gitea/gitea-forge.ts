@@ -3,6 +3,7 @@ import type { Readable } from 'node:stream'
 
 import { ReleaseError } from '../../errors.js'
 import { OutcomeUnknownError } from '../../http/outcome-unknown-error.js'
+import { discardBody, fetchServedSize } from '../../http/served-size.js'
 import type { Transport } from '../../http/types.js'
 import type { Logger } from '../../log.js'
 import { plural } from '../../plural.js'
@@ -348,7 +349,7 @@ export class GiteaForge implements Forge, DraftReleases {
       label: `download ${asset.name}`,
     })
     if (response.status !== 404) return response.body
-    discard(response.body)
+    discardBody(response.body)
     return undefined
   }
 
@@ -361,22 +362,13 @@ export class GiteaForge implements Forge, DraftReleases {
    */
   async fetchAssetSize(release: RemoteRelease, asset: RemoteAsset): Promise<number> {
     const url = `${this.repoWeb}/releases/download/${encodeURIComponent(release.tagName)}/${encodeURIComponent(asset.name)}`
-    // A one-byte ranged GET, the documented way: no HEAD, which storage signed for GET refuses.
-    const ranged = await this.http.stream({
-      method: 'GET',
+    const served = await fetchServedSize(this.http, {
       url,
-      headers: { range: 'bytes=0-0' },
-      acceptStatus: [404, 416],
+      acceptStatus: [404],
       label: `check ${asset.name}`,
     })
-    // Only the headers matter; a server that ignored the range must not send the whole file.
-    discard(ranged.body)
-    if (ranged.status === 404) throw gone()
-    // 206 `bytes 0-0/N`; an empty file cannot satisfy the range: 416 `bytes */0`.
-    const total =
-      ranged.status === 206 || ranged.status === 416
-        ? readLength(/\/(\d+)\s*$/.exec(ranged.headers['content-range'] ?? '')?.[1])
-        : readLength(ranged.headers['content-length'])
+    if (served.status === 404) throw gone()
+    const total = served.size
     if (total === undefined) {
       throw new ReleaseError({
         code: 'VERIFY_FAILED',
@@ -688,15 +680,4 @@ function gone(): ReleaseError {
     code: 'NOT_FOUND',
     message: 'it is no longer attached to the release (404 Not Found)',
   })
-}
-
-function readLength(value: string | undefined): number | undefined {
-  if (value === undefined || !/^\d+$/.test(value.trim())) return undefined
-  return Number(value)
-}
-
-/** Drops a response body unread; undici reports the abort as an error, which is expected here. */
-function discard(body: Readable): void {
-  body.on('error', () => undefined)
-  body.destroy()
 }

@@ -6,6 +6,7 @@ import { getOctokit } from '@actions/github'
 import { ReleaseError } from '../../errors.js'
 import { HttpError } from '../../http/http-error.js'
 import { OutcomeUnknownError } from '../../http/outcome-unknown-error.js'
+import { fetchServedSize } from '../../http/served-size.js'
 import type { Transport } from '../../http/types.js'
 import type { Logger } from '../../log.js'
 import { derivedFileOf, type Step } from '../../plan/steps.js'
@@ -478,22 +479,11 @@ export class GitHubForge implements Forge, DraftReleases, AssetLabels, Attestati
     const handle = requireHandle(asset)
     // Straight through the transport (its credentials go to the API origin only and are dropped
     // at the redirect), so the unread rest of the body is destroyed as a node stream.
-    const response = await this.http.stream({
-      method: 'GET',
+    const { size } = await fetchServedSize(this.http, {
       url: `${this.api}/repos/${encodeURIComponent(this.owner)}/${encodeURIComponent(this.repo)}/releases/assets/${handle.assetId}`,
-      headers: {
-        accept: 'application/octet-stream',
-        range: 'bytes=0-0',
-        'x-github-api-version': GITHUB_API_VERSION,
-      },
-      // An empty file has no byte 0: 416 with `Content-Range: bytes */0` (RFC 9110 §15.5.17).
-      acceptStatus: [416],
+      headers: { accept: 'application/octet-stream', 'x-github-api-version': GITHUB_API_VERSION },
       label: `check ${asset.name}`,
     })
-    // Only the headers matter; a server that ignored the range must not send the whole file.
-    response.body.on('error', () => undefined)
-    response.body.destroy()
-    const size = sizeFromHeaders(response.status, response.headers)
     if (size === undefined) {
       throw new ReleaseError({
         code: 'VERIFY_FAILED',
@@ -1001,17 +991,6 @@ function translateUploadError(
     }
   }
   return translateCommonError(error, repository)
-}
-
-/** The full size from a ranged answer (`Content-Range: bytes 0-0/<size>`), else Content-Length. */
-function sizeFromHeaders(
-  status: number,
-  headers: Readonly<Record<string, string | number | undefined>>,
-): number | undefined {
-  const range = /\/(\d+)\s*$/.exec(String(headers['content-range'] ?? ''))?.[1]
-  const length = String(headers['content-length'] ?? '')
-  const value = status === 206 || status === 416 ? range : /^\d+$/.test(length) ? length : undefined
-  return value === undefined ? undefined : Number(value)
 }
 
 /** The attestations API wants `attestations: write` besides `contents: write`, and may be absent (GitHub Enterprise Server before 3.17). */

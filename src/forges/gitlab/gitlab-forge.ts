@@ -3,6 +3,7 @@ import type { Readable } from 'node:stream'
 import { ReleaseError } from '../../errors.js'
 import { HttpError } from '../../http/http-error.js'
 import { OutcomeUnknownError } from '../../http/outcome-unknown-error.js'
+import { discardBody, fetchServedSize } from '../../http/served-size.js'
 import type { Transport } from '../../http/types.js'
 import type { Logger } from '../../log.js'
 import type { LinkType, UploadTarget } from '../../plan/domain.js'
@@ -491,7 +492,7 @@ export class GitLabForge implements Forge, ReleaseLinks, ServerEvidence {
       label: `download ${asset.name}`,
     })
     if (response.status !== 404) return response.body
-    discard(response.body)
+    discardBody(response.body)
     return undefined
   }
 
@@ -501,31 +502,17 @@ export class GitLabForge implements Forge, ReleaseLinks, ServerEvidence {
    * redirect for GET only, and answers HEAD with 403.
    */
   async fetchAssetSize(release: RemoteRelease, asset: RemoteAsset): Promise<number> {
-    const response = await this.http.stream({
-      method: 'GET',
+    const { size } = await fetchServedSize(this.http, {
       url: this.readUrl(asset, release),
-      headers: { range: 'bytes=0-0' },
-      // An empty file has no byte 0: 416 with `Content-Range: bytes */0` (RFC 9110 §15.5.17).
-      acceptStatus: [416],
       label: `check ${asset.name}`,
     })
-    // Only the headers matter; a server that ignored the range must not send the whole file.
-    discard(response.body)
-    const range = /\/(\d+)\s*$/.exec(response.headers['content-range'] ?? '')?.[1]
-    const length = response.headers['content-length']
-    const size =
-      response.status === 206 || response.status === 416
-        ? range
-        : length !== undefined && /^\d+$/.test(length)
-          ? length
-          : undefined
     if (size === undefined) {
       throw new ReleaseError({
         code: 'VERIFY_FAILED',
         message: `GitLab answered for ${asset.name} without telling its size (no Content-Range or Content-Length).`,
       })
     }
-    return Number(size)
+    return size
   }
 
   /**
@@ -886,10 +873,4 @@ function duplicateNotAllowed(name: string, cause: unknown): ReleaseError {
     hint: 'Allow duplicate generic packages in the group settings, or delete the package file.',
     cause,
   })
-}
-
-/** Drops a response body unread; undici reports the abort as an error, which is expected here. */
-function discard(body: Readable): void {
-  body.on('error', () => undefined)
-  body.destroy()
 }

@@ -3,6 +3,7 @@ import type { Readable } from 'node:stream'
 
 import { ReleaseError } from '../../errors.js'
 import { OutcomeUnknownError } from '../../http/outcome-unknown-error.js'
+import { discardBody, fetchServedSize } from '../../http/served-size.js'
 import type { Transport } from '../../http/types.js'
 import type { Logger } from '../../log.js'
 import { derivedFileOf, type Step } from '../../plan/steps.js'
@@ -230,27 +231,17 @@ export class GongfengForge implements Forge {
       label: `download ${asset.name}`,
     })
     if (response.status !== 404) return response.body
-    discard(response.body)
+    discardBody(response.body)
     return undefined
   }
 
   async fetchAssetSize(_release: RemoteRelease, asset: RemoteAsset): Promise<number> {
     // The download endpoint is documented for GET only ("文件流"); servers answer HEAD with 404
     // or 405. A one-byte ranged GET tells the size in Content-Range and moves one byte.
-    const ranged = await this.http.stream({
-      method: 'GET',
+    const { size: total } = await fetchServedSize(this.http, {
       url: asset.url,
-      headers: { range: 'bytes=0-0' },
-      // An empty file has no byte 0: 416 with `Content-Range: bytes */0` (RFC 9110 §15.5.17).
-      acceptStatus: [416],
       label: `check ${asset.name}`,
     })
-    // Only the headers matter; a server that ignored the range must not send the whole file.
-    discard(ranged.body)
-    const total =
-      ranged.status === 206 || ranged.status === 416
-        ? readLength(/\/(\d+)\s*$/.exec(ranged.headers['content-range'] ?? '')?.[1])
-        : readLength(ranged.headers['content-length'])
     if (total === undefined) {
       throw new ReleaseError({
         code: 'VERIFY_FAILED',
@@ -483,15 +474,4 @@ function requireTag(release: RemoteRelease | undefined, file: UploadFile): strin
 /** A record shows as a release unless its type says it is a plain tag. */
 function isRelease(record: GongfengRelease): boolean {
   return record.type !== 'none'
-}
-
-function readLength(value: string | undefined): number | undefined {
-  if (value === undefined || !/^\d+$/.test(value.trim())) return undefined
-  return Number(value)
-}
-
-/** Drops a response body unread; undici reports the abort as an error, which is expected here. */
-function discard(body: Readable): void {
-  body.on('error', () => undefined)
-  body.destroy()
 }
