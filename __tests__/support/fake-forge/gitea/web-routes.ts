@@ -12,9 +12,8 @@
  * - `GET /{owner}/{repo}/releases/tag/{tag}`: the release page.
  * A web 404 is an HTML page.
  */
-import { createReadStream } from 'node:fs'
-import { Readable } from 'node:stream'
 
+import { serveBlob } from '../byte-range.js'
 import type { Exchange } from '../exchange.js'
 import type { Router } from '../router.js'
 import type { Handler } from '../server.js'
@@ -29,26 +28,8 @@ const webNotFound = (ex: Exchange): Promise<void> =>
     '<html><body>Not Found</body></html>',
   )
 
-type ByteRange = { readonly start: number; readonly end: number } | 'unsatisfiable' | undefined
-
-/** One `bytes=a-b`, `bytes=a-` or `bytes=-n` range; anything else serves the whole file. */
-const parseRange = (header: string | undefined, size: number): ByteRange => {
-  const m = header === undefined ? null : /^bytes=(\d*)-(\d*)$/.exec(header.trim())
-  if (m === null) return undefined
-  const [, from = '', to = ''] = m
-  if (from === '' && to === '') return undefined
-  if (from === '') {
-    const length = Number(to)
-    if (length === 0) return 'unsatisfiable'
-    return { start: Math.max(0, size - length), end: size - 1 }
-  }
-  const start = Number(from)
-  if (start >= size) return 'unsatisfiable'
-  return { start, end: to === '' ? size - 1 : Math.min(Number(to), size - 1) }
-}
-
 const serve = async (ctx: GiteaContext, ex: Exchange, attachment: Attachment): Promise<void> => {
-  const { size, blob } = attachment
+  const { blob } = attachment
   if (ex.method === 'GET') attachment.downloadCount += 1
   const headers = {
     'content-type': 'application/octet-stream',
@@ -56,27 +37,7 @@ const serve = async (ctx: GiteaContext, ex: Exchange, attachment: Attachment): P
     'accept-ranges': 'bytes',
     'last-modified': new Date(attachment.createdAt).toUTCString(),
   }
-  const range = parseRange(ex.header('range'), size)
-  if (range === 'unsatisfiable') {
-    return ex.send(416, { ...headers, 'content-range': `bytes */${size}` })
-  }
-  if (range === undefined) {
-    return ex.stream(200, { ...headers, 'content-length': size }, ctx.blobs.read(blob))
-  }
-  const length = range.end - range.start + 1
-  const body =
-    blob.file === undefined
-      ? Readable.from([Buffer.alloc(length)])
-      : createReadStream(blob.file, { start: range.start, end: range.end })
-  await ex.stream(
-    206,
-    {
-      ...headers,
-      'content-length': length,
-      'content-range': `bytes ${range.start}-${range.end}/${size}`,
-    },
-    body,
-  )
+  await serveBlob(ex, ctx.blobs, blob, headers)
 }
 
 /** The caller of a web request: the token counts only where the web honours it. */
