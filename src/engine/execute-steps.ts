@@ -6,7 +6,7 @@ import { createRelease, publishRelease, updateRelease } from './release-steps.js
 import { recordAttestation } from './record-attestations.js'
 import type { RunContext, RunState } from './run-context.js'
 import { collectServerEvidence } from './server-evidence.js'
-import { labelAsset, uploadPlannedFile } from './upload-files.js'
+import { labelAsset, settleUploadedNames, uploadPlannedFile } from './upload-files.js'
 import { verifyPublished } from './verify-assets.js'
 
 /** Steps of these kinds are independent of each other and run side by side, bounded. */
@@ -45,6 +45,8 @@ async function runStep(step: Step, context: RunContext, state: RunState): Promis
       return updateRelease(context, state)
     case 'upload':
       return uploadPlannedFile(context, state, step.file, step.replacing)
+    case 'settle-names':
+      return settleUploadedNames(context, state, step.names)
     case 'link':
       return ensureLink(context, state, step.link)
     case 'label':
@@ -104,6 +106,8 @@ function groupKey(step: Step | undefined): string {
     case 'link':
     case 'label':
       return 'release'
+    case 'settle-names':
+      return 'upload'
     default:
       return step?.kind ?? ''
   }

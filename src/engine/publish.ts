@@ -4,6 +4,7 @@ import {
   hasDrafts,
   hasLabels,
   hasLinks,
+  hasSameNameTwins,
   hasServerEvidence,
   type Forge,
   type RemoteAsset,
@@ -182,6 +183,7 @@ export function shapeOf(forge: Forge): ForgeShape {
     serverEvidence: hasServerEvidence(forge),
     attestations: hasAttestations(forge),
     labels: hasLabels(forge),
+    twins: hasSameNameTwins(forge),
   }
 }
 

@@ -5,6 +5,8 @@ import type { LocalFile } from '../assets/local-file.js'
 import { ReleaseError } from '../errors.js'
 import {
   hasLabels,
+  hasSameNameTwins,
+  type ReadBack,
   type RemoteAsset,
   type RemoteRelease,
   type UploadFile,
@@ -59,7 +61,7 @@ export async function uploadPlannedFile(
     `${replacing === undefined ? 'Uploading' : 'Replacing'} ${file.name} (${formatBytes(file.size)})`,
   )
   const progress = createProgressReporter(file.name, file.size, log, context.progressIntervalMs)
-  const upload = toUploadFile(file)
+  const upload = { ...toUploadFile(file), nameSettledLater: hasSameNameTwins(context.forge) }
   const result = await storeFile(context, state.release, upload, replacing, progress)
   state.stored.set(file.name, result.value)
   state.writes++
@@ -71,6 +73,50 @@ export async function uploadPlannedFile(
   const sha256 = await upload.digest.value()
   state.uploadedShas.set(file.name, sha256)
   log.info(`Uploaded ${file.name}  sha256:${sha256}`)
+}
+
+/**
+ * The settle-names step: after the uploads, one look at what holds each of their names (forges
+ * that keep two files of one name). An upload that lost its name to another job's gives way as
+ * a lost upload does; one whose name nothing holds any more is stored again.
+ */
+export async function settleUploadedNames(
+  context: RunContext,
+  state: RunState,
+  names: readonly string[],
+): Promise<void> {
+  const { forge, log } = context
+  if (!hasSameNameTwins(forge)) return
+  const release = requireRelease(state, 'check the uploaded names')
+  const settling = new Set(names)
+  const files = context.plan.files.filter((file) => settling.has(file.name))
+  const uploads = files.flatMap((file) => {
+    const stored = state.stored.get(file.name)
+    const ours = stored !== undefined && state.uploadedShas.has(file.name)
+    return ours ? [{ file: toUploadFile(file), stored }] : []
+  })
+  const found = await forge.settleNames(release, uploads)
+  for (const [i, { file }] of uploads.entries()) {
+    const holder = await storedAgainIfAbsent(context, release, file, found[i])
+    state.stored.set(file.name, holder.value)
+    if (holder.kind === 'other') {
+      log.warn(`Another job stored a different ${file.name} at the same moment; keeping that one`)
+      state.uploadedShas.delete(file.name)
+      state.foreign.add(file.name)
+    }
+  }
+}
+
+async function storedAgainIfAbsent(
+  context: RunContext,
+  release: RemoteRelease,
+  file: UploadFile,
+  found: ReadBack<RemoteAsset> | undefined,
+): Promise<Exclude<ReadBack<RemoteAsset>, { kind: 'absent' }>> {
+  if (found !== undefined && found.kind !== 'absent') return found
+  context.log.warn(`${file.name} vanished from the release after its upload; storing it again`)
+  const again = await storeFile(context, release, file, undefined)
+  return { kind: again.how === 'other' ? 'other' : 'landed', value: again.value }
 }
 
 /**

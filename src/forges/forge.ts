@@ -28,6 +28,11 @@ export interface UploadFile {
    * stored one): GitHub shows it as the asset's label.
    */
   readonly originalName?: string
+  /**
+   * A settle-names step follows the uploads (SameNameTwins): the upload leaves the check for a
+   * same-name twin to it.
+   */
+  readonly nameSettledLater?: boolean
 }
 
 export type TagState =
@@ -166,6 +171,25 @@ export interface Attestations {
   listAttestations(subjectSha256: string): Promise<readonly unknown[]>
 }
 
+/** An upload of this run and the asset its answer named. */
+export interface StoredUpload {
+  readonly file: UploadFile
+  readonly stored: RemoteAsset
+}
+
+/**
+ * Forges that keep two files of one name (Forgejo/Gitea): jobs that store a name at the same
+ * moment settle it by a rule every job follows. Checking after each upload would list the whole
+ * release each time (a thousand files, a thousand listings); the uploads are checked together.
+ */
+export interface SameNameTwins {
+  /** What holds each upload's name now, in order, after one listing; twins are removed. */
+  settleNames(
+    release: RemoteRelease,
+    uploads: readonly StoredUpload[],
+  ): Promise<ReadBack<RemoteAsset>[]>
+}
+
 export function hasLinks(forge: Forge): forge is Forge & ReleaseLinks {
   return 'createLink' in forge
 }
@@ -184,4 +208,8 @@ export function hasServerEvidence(forge: Forge): forge is Forge & ServerEvidence
 
 export function hasAttestations(forge: Forge): forge is Forge & Attestations {
   return 'createAttestation' in forge
+}
+
+export function hasSameNameTwins(forge: Forge): forge is Forge & SameNameTwins {
+  return 'settleNames' in forge
 }

@@ -55,6 +55,12 @@ export type Step =
       readonly replacing?: RemoteAsset
       readonly recovery: 'give-way'
     }
+  | {
+      /** One check, after the uploads, that no other job stored one of their names too (Forgejo/Gitea). */
+      readonly kind: 'settle-names'
+      readonly names: readonly string[]
+      readonly recovery: 'give-way'
+    }
   | { readonly kind: 'link'; readonly link: LinkTarget; readonly recovery: 'update' }
   | {
       /** A kept file the forge renamed, whose label does not carry the name it was given (GitHub). */
@@ -91,6 +97,8 @@ export interface ForgeShape {
   readonly attestations: boolean
   /** A stored file shows a label beside its stored name (GitHub). */
   readonly labels: boolean
+  /** Two files may hold one name; uploads are checked for twins together (Forgejo/Gitea). */
+  readonly twins: boolean
 }
 
 export interface StepOptions {
@@ -133,7 +141,15 @@ export function planSteps(
     recovery: 'adopt',
   })
   if (createBefore) steps.push(create(false))
-  steps.push(...decision.assets.flatMap(uploadStep))
+  const uploads = decision.assets.flatMap(uploadStep)
+  steps.push(...uploads)
+  if (shape.twins && uploads.length > 0) {
+    steps.push({
+      kind: 'settle-names',
+      names: uploads.map((step) => step.file.name),
+      recovery: 'give-way',
+    })
+  }
   if (isNew && !createBefore) steps.push(create(true))
   if (decision.release.kind === 'update') {
     steps.push({
@@ -172,7 +188,7 @@ export function planSteps(
   return steps
 }
 
-function uploadStep(decision: AssetDecision): Step[] {
+function uploadStep(decision: AssetDecision): Extract<Step, { kind: 'upload' }>[] {
   if (decision.kind === 'upload')
     return [{ kind: 'upload', file: decision.file, recovery: 'give-way' }]
   if (decision.kind === 'replace') {
@@ -257,7 +273,7 @@ function labelSteps(decisions: readonly AssetDecision[]): Step[] {
   })
 }
 
-/** Steps that write to the forge (all but verify), for counting and dry-run listings. */
+/** Steps that write to the forge (all but the checks), for counting and dry-run listings. */
 export function isWrite(step: Step): boolean {
-  return step.kind !== 'verify'
+  return step.kind !== 'verify' && step.kind !== 'settle-names'
 }

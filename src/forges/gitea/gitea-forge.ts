@@ -18,6 +18,8 @@ import type {
   ReleaseFields,
   RemoteAsset,
   RemoteRelease,
+  SameNameTwins,
+  StoredUpload,
   TagState,
   UploadFile,
   WriteResult,
@@ -70,7 +72,7 @@ interface AttachmentHandle {
  * A tag holds at most one release (`UNIQUE(repo_id, tag_name)`), so jobs racing to create it
  * find one winner (409 for the others) and no duplicate drafts.
  */
-export class GiteaForge implements Forge, DraftReleases {
+export class GiteaForge implements Forge, DraftReleases, SameNameTwins {
   readonly platform = 'gitea' as const
   readonly rules = giteaAssetRules
 
@@ -299,7 +301,8 @@ export class GiteaForge implements Forge, DraftReleases {
       })
     }
     // Another job may have stored the same name at the same moment: the lowest id stays.
-    const winner = await this.settleName(target, file.name)
+    const winner =
+      file.nameSettledLater === true ? stored : await this.settleName(target, file.name)
     if (winner !== undefined && winner.id !== stored.id) {
       return {
         kind: 'exists',
@@ -329,11 +332,40 @@ export class GiteaForge implements Forge, DraftReleases {
     const target = requireRelease(release, file)
     const winner = await this.settleName(target, file.name)
     if (winner === undefined) return { kind: 'absent' }
-    const asset = this.toAsset(target, winner)
+    return this.judgeHolder(target, winner, file)
+  }
+
+  /** Ours when the attachment that holds the name holds exactly the file. */
+  private async judgeHolder(
+    release: RemoteRelease,
+    holder: GiteaAttachment,
+    file: UploadFile,
+  ): Promise<ReadBack<RemoteAsset>> {
+    const asset = this.toAsset(release, holder)
     if (await this.holdsFile(asset, file)) {
       return { kind: 'landed', value: { ...asset, sha256: await file.digest.value() } }
     }
     return { kind: 'other', value: asset }
+  }
+
+  /** One listing for all the uploads, with the rule of readBackAsset for each name. */
+  async settleNames(
+    release: RemoteRelease,
+    uploads: readonly StoredUpload[],
+  ): Promise<ReadBack<RemoteAsset>[]> {
+    const holders = new Map<string, GiteaAttachment[]>()
+    for (const attachment of await this.attachmentsAfterNow(release)) {
+      holders.set(attachment.name, [...(holders.get(attachment.name) ?? []), attachment])
+    }
+    const found: ReadBack<RemoteAsset>[] = []
+    for (const { file, stored } of uploads) {
+      const winner = await this.keepLowestId(release, holders.get(file.name) ?? [])
+      const ours = winner?.id === (stored.handle as AttachmentHandle | undefined)?.attachmentId
+      if (winner === undefined) found.push({ kind: 'absent' })
+      else if (ours) found.push({ kind: 'landed', value: stored })
+      else found.push(await this.judgeHolder(release, winner, file))
+    }
+    return found
   }
 
   async deleteAsset(_release: RemoteRelease, asset: RemoteAsset): Promise<void> {
@@ -416,6 +448,7 @@ export class GiteaForge implements Forge, DraftReleases {
         return [upload(derivedFileOf(step), 'when changed')]
       case 'publish':
         return [`PATCH ${releases}/${releaseId} (draft: false)`]
+      case 'settle-names':
       case 'link':
       case 'label':
       case 'record-attestation':
@@ -510,13 +543,19 @@ export class GiteaForge implements Forge, DraftReleases {
     release: RemoteRelease,
     name: string,
   ): Promise<GiteaAttachment | undefined> {
-    const holders = (await this.attachmentsAfterNow(release))
-      .filter((a) => a.name === name)
-      .sort((a, b) => a.id - b.id)
-    const [winner, ...others] = holders
+    const holders = (await this.attachmentsAfterNow(release)).filter((a) => a.name === name)
+    return this.keepLowestId(release, holders)
+  }
+
+  /** Of attachments sharing one name, the lowest id stays; the others are deleted. */
+  private async keepLowestId(
+    release: RemoteRelease,
+    holders: readonly GiteaAttachment[],
+  ): Promise<GiteaAttachment | undefined> {
+    const [winner, ...others] = [...holders].sort((a, b) => a.id - b.id)
     for (const other of others) {
       this.log.debug(
-        `Removing the second ${name} (attachment ${other.id}) of release ${release.tagName}`,
+        `Removing the second ${other.name} (attachment ${other.id}) of release ${release.tagName}`,
       )
       await this.deleteAttachment(this.toAsset(release, other))
     }

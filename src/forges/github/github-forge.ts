@@ -534,6 +534,7 @@ export class GitHubForge implements Forge, DraftReleases, AssetLabels, Attestati
       }
       case 'link':
       case 'collect-server-evidence':
+      case 'settle-names':
       case 'verify':
         return []
     }

@@ -576,6 +576,7 @@ export class GitLabForge implements Forge, ReleaseLinks, ServerEvidence {
       case 'collect-server-evidence':
         return [`POST ${release}/evidence`]
       case 'label':
+      case 'settle-names':
       case 'verify':
       case 'publish':
       case 'record-attestation':

@@ -278,6 +278,7 @@ export class GongfengForge implements Forge {
       case 'record-attestation':
       case 'collect-server-evidence':
       case 'label':
+      case 'settle-names':
       case 'verify':
       case 'publish':
         return []
