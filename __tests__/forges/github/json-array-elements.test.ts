@@ -1,23 +1,61 @@
 import { jsonArrayElements } from '../../../src/forges/github/json-array-elements.js'
 
+/** The text's UTF-8 bytes in chunks of `size` (a chunk may end inside a character). */
+function* chunksOf(text: string, size: number): Generator<Uint8Array> {
+  const bytes = Buffer.from(text, 'utf8')
+  for (let i = 0; i < bytes.length; i += size) yield bytes.subarray(i, i + size)
+}
+
+async function elementsOf(text: string, size: number): Promise<unknown[]> {
+  const found: unknown[] = []
+  for await (const element of jsonArrayElements(chunksOf(text, size))) {
+    found.push(JSON.parse(element.toString('utf8')))
+  }
+  return found
+}
+
 describe('jsonArrayElements', () => {
-  it('gives each element of an array as its own JSON text, nested arrays and tricky strings included', () => {
-    const elements = [
-      { tag_name: 'v1', assets: [{ name: 'a,b]}.zip' }, { name: 'quote " and \\ backslash' }] },
-      'a string with [brackets], {braces} and "quotes"',
-      42,
-      null,
-      [1, [2, 3]],
-      { empty: {} },
-    ]
-    for (const text of [JSON.stringify(elements), JSON.stringify(elements, null, 2)]) {
-      const found = [...jsonArrayElements(text)].map((element) => JSON.parse(element) as unknown)
-      expect(found).toEqual(elements)
+  const elements = [
+    { tag_name: 'v1', assets: [{ name: 'a,b]}.zip' }, { name: 'quote " and \\ backslash' }] },
+    'a string with [brackets], {braces} and "quotes"',
+    { name: 'Ünïcödé ✓ 🚀 release', body: 'ends in a backslash \\' },
+    42,
+    null,
+    [1, [2, 3]],
+    { empty: {} },
+  ]
+
+  it.each([1, 2, 3, 7, 64, 65_536])(
+    'gives each element as its own JSON text, read in chunks of %i bytes',
+    async (size) => {
+      for (const text of [JSON.stringify(elements), JSON.stringify(elements, null, 2)]) {
+        expect(await elementsOf(text, size)).toEqual(elements)
+      }
+    },
+  )
+
+  it('holds an element only until it ends: elements come out before the array is read', async () => {
+    const read: number[] = []
+    function* slowly(): Generator<Uint8Array> {
+      for (const [i, part] of ['[{"a":1},', '{"b":2}', ',{"c"', ':3}]'].entries()) {
+        read.push(i)
+        yield Buffer.from(part)
+      }
     }
+    const seen: string[] = []
+    for await (const element of jsonArrayElements(slowly())) {
+      seen.push(`${element.toString()} after chunk ${read.length - 1}`)
+    }
+    expect(seen).toEqual([
+      '{"a":1} after chunk 0',
+      '{"b":2} after chunk 2',
+      '{"c":3} after chunk 3',
+    ])
   })
 
-  it('gives nothing for an empty array, and refuses a cut one', () => {
-    expect([...jsonArrayElements('[ ]')]).toEqual([])
-    expect(() => [...jsonArrayElements('[{"tag_name": "v1"')]).toThrow(SyntaxError)
+  it('gives nothing for an empty array, and refuses a cut one', async () => {
+    expect(await elementsOf('[ ]', 1)).toEqual([])
+    await expect(elementsOf('[{"tag_name": "v1"', 4)).rejects.toThrow(SyntaxError)
+    await expect(elementsOf('[{"tag_name": "v1"}', 4)).rejects.toThrow(SyntaxError)
   })
 })

@@ -709,7 +709,7 @@ export class GitHubForge implements Forge, DraftReleases, AssetLabels, Attestati
   private async listRawReleases(tagName: string): Promise<GitHubRelease[]> {
     const releases: GitHubRelease[] = []
     for (let page = 1; ; page++) {
-      const { text, link } = await this.call('list releases', async (headers) => {
+      const link = await this.call('list releases', async (headers) => {
         const response = await this.octokit.rest.repos.listReleases({
           owner: this.owner,
           repo: this.repo,
@@ -719,13 +719,13 @@ export class GitHubForge implements Forge, DraftReleases, AssetLabels, Attestati
           request: { parseSuccessResponseBody: false },
         })
         const body = response.data as unknown as ReadableStream<Uint8Array> | null
-        return { text: await new Response(body).text(), link: response.headers.link ?? '' }
+        for await (const element of jsonArrayElements(body ?? [])) {
+          if (!mayNameTag(element, tagName)) continue
+          const release = JSON.parse(element.toString('utf8')) as GitHubRelease
+          if (release.tag_name === tagName) releases.push(release)
+        }
+        return response.headers.link ?? ''
       })
-      for (const element of jsonArrayElements(text)) {
-        if (!mayNameTag(element, tagName)) continue
-        const release = JSON.parse(element) as GitHubRelease
-        if (release.tag_name === tagName) releases.push(release)
-      }
       if (!/<[^>]*>;\s*rel="next"/.test(link)) break
     }
     for (const release of releases) this.learnUploadOrigin(release.upload_url)
@@ -1015,7 +1015,7 @@ function translateAttestationError(error: unknown, repository: string): unknown 
  * Whether a listed release's JSON text may be of `tagName`: it holds the tag as JSON writes it
  * (with or without escaped slashes), or escapes that could hide it.
  */
-function mayNameTag(element: string, tagName: string): boolean {
+function mayNameTag(element: Buffer, tagName: string): boolean {
   const quoted = JSON.stringify(tagName)
   return (
     element.includes(quoted) ||

@@ -1,37 +1,81 @@
 /**
- * The elements of a JSON array, as text, one at a time, without parsing them: a caller that
- * wants few of many large elements (GitHub's list of releases, each with all its assets) parses
- * only those, instead of building objects for the whole page.
+ * The elements of a JSON array read from a byte stream, each as its own JSON text (UTF-8 bytes),
+ * without parsing them: a caller that wants few of many large elements (GitHub's list of
+ * releases, each with all its assets) parses only those. An element's bytes are held only until
+ * it ends, so a page of releases never sits in memory whole.
  */
-export function* jsonArrayElements(text: string): Generator<string> {
-  let depth = 0
-  let start = -1
-  let inString = false
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i)
-    if (inString) {
-      if (c === BACKSLASH) i++
-      else if (c === QUOTE) inString = false
-      continue
-    }
-    if (c === QUOTE) {
-      inString = true
-      if (depth === 1 && start < 0) start = i
-    } else if (c === OPEN_BRACKET || c === OPEN_BRACE) {
-      if (depth === 1 && start < 0) start = i
-      depth++
-    } else if (c === CLOSE_BRACKET || c === CLOSE_BRACE) {
-      depth--
-      if (depth === 0 && start >= 0) yield text.slice(start, i).trim()
-      if (depth === 0) start = -1
-    } else if (c === COMMA && depth === 1) {
-      if (start >= 0) yield text.slice(start, i).trim()
-      start = -1
-    } else if (depth === 1 && start < 0 && !isSpace(c)) {
-      start = i
-    }
+export async function* jsonArrayElements(
+  chunks: AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
+): AsyncGenerator<Buffer> {
+  const scan = new ElementScanner()
+  for await (const chunk of chunks) yield* scan.push(Buffer.from(chunk))
+  if (!scan.ended()) throw new SyntaxError('unterminated JSON array')
+}
+
+/**
+ * The state of the scan between chunks. UTF-8 continuation bytes are all above 0x7f, so a byte
+ * that looks like a quote, bracket or comma is one.
+ */
+class ElementScanner {
+  private depth = 0
+  private inString = false
+  private escaped = false
+  /** The current element's bytes from earlier chunks. */
+  private parts: Buffer[] = []
+  /** Whether an element is open (its first byte seen). */
+  private open = false
+
+  ended(): boolean {
+    return this.depth === 0 && !this.inString && !this.open
   }
-  if (depth !== 0 || inString) throw new SyntaxError('unterminated JSON array')
+
+  *push(chunk: Buffer): Generator<Buffer> {
+    let start = this.open ? 0 : -1
+    for (let i = 0; i < chunk.length; i++) {
+      const c = chunk[i] ?? 0
+      if (this.inString) {
+        if (this.escaped) this.escaped = false
+        else if (c === BACKSLASH) this.escaped = true
+        else if (c === QUOTE) this.inString = false
+        continue
+      }
+      if (c === QUOTE) {
+        this.inString = true
+        if (this.depth === 1 && start < 0) start = this.begin(i)
+      } else if (c === OPEN_BRACKET || c === OPEN_BRACE) {
+        if (this.depth === 1 && start < 0) start = this.begin(i)
+        this.depth++
+      } else if (c === CLOSE_BRACKET || c === CLOSE_BRACE) {
+        this.depth--
+        if (this.depth === 0 && start >= 0) yield this.finish(chunk.subarray(start, i))
+        if (this.depth === 0) start = -1
+      } else if (c === COMMA && this.depth === 1) {
+        if (start >= 0) yield this.finish(chunk.subarray(start, i))
+        start = -1
+      } else if (this.depth === 1 && start < 0 && !isSpace(c)) {
+        start = this.begin(i)
+      }
+    }
+    if (start >= 0) this.parts.push(chunk.subarray(start))
+  }
+
+  private begin(at: number): number {
+    this.open = true
+    return at
+  }
+
+  private finish(last: Buffer): Buffer {
+    const element = Buffer.concat([...this.parts, last])
+    this.parts = []
+    this.open = false
+    return trimEnd(element)
+  }
+}
+
+function trimEnd(bytes: Buffer): Buffer {
+  let end = bytes.length
+  while (end > 0 && isSpace(bytes[end - 1] ?? 0)) end--
+  return bytes.subarray(0, end)
 }
 
 const QUOTE = 0x22
