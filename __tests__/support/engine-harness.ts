@@ -73,6 +73,7 @@ export function engineFor(
     foreign: new Set(),
     writes: 0,
     bundles: new Map(),
+    storedTexts: new Map(),
   })
   const anyFields: ReleaseFields = { tagName: 'unused', name: 'unused' }
   return {

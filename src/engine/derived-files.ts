@@ -229,8 +229,7 @@ async function writeStatement(
 ): Promise<SettledStatement> {
   const { name } = wanted
   let asset = round.current.find((a) => a.name === name && a.stored)
-  const serverText =
-    asset === undefined ? undefined : await readRemoteText(context.forge, asset, context.waits)
+  const serverText = asset === undefined ? undefined : await textOf(context, state, asset)
   const file = path.join(context.outDir, name)
   let text = wanted.text
   if (asset !== undefined && serverText !== undefined && wanted.keeps(serverText)) {
@@ -262,8 +261,7 @@ async function signStatement(
   if (signer === undefined) return
   const name = bundleNameOf(statement.name)
   let asset = round.current.find((a) => a.name === name && a.stored)
-  const serverText =
-    asset === undefined ? undefined : await readRemoteText(context.forge, asset, context.waits)
+  const serverText = asset === undefined ? undefined : await textOf(context, state, asset)
   const facts = serverText === undefined ? undefined : await readBundleFactsLazily(serverText)
   const file = path.join(context.outDir, name)
   let text: string
@@ -353,6 +351,15 @@ async function holdsText(context: RunContext, asset: RemoteAsset, text: string):
   return (await readRemoteText(context.forge, asset, context.waits)) === text
 }
 
+/**
+ * The text a stored derived file holds. Where the server reports its sha256 and that is the sha
+ * of a text this run stored, it is that text: the round after a write reads no file back.
+ */
+async function textOf(context: RunContext, state: RunState, asset: RemoteAsset): Promise<string> {
+  const known = asset.sha256 === undefined ? undefined : state.storedTexts.get(asset.sha256)
+  return known ?? (await readRemoteText(context.forge, asset, context.waits))
+}
+
 async function storeText(
   context: RunContext,
   state: RunState,
@@ -371,6 +378,7 @@ async function storeText(
     linkType: 'other',
   })
   const result = await storeFile(context, state.release, upload, replacing)
+  state.storedTexts.set(sha256Hex(text), text)
   state.writes++
   // Whether ours or another job's version landed, the next round reads and compares again.
   round.wrote = true

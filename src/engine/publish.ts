@@ -144,6 +144,7 @@ export async function publish(options: PublishOptions): Promise<PublishOutcome> 
     foreign: new Set(),
     writes: 0,
     bundles: new Map(),
+    storedTexts: new Map(),
   }
   keepStoredFiles(
     context,

@@ -64,6 +64,8 @@ export interface RunState {
   evidenceFile?: string
   evidenceSha?: string
   provenanceFile?: string
+  /** The derived files' texts this run stored, by sha256. */
+  readonly storedTexts: Map<string, string>
   /** The bundle of each signed statement, by statement name. */
   readonly bundles: Map<string, SettledBundle>
   /** Why signing was skipped once the identity was known (`sign: auto`). */

@@ -102,13 +102,14 @@ export async function verifyAssets(
 ): Promise<void> {
   if (mode === 'off' || expected.length === 0) return
   const current = await forge.listAssets(release, release.tagName)
+  const storedByName = new Map(current.filter((a) => a.stored).map((a) => [a.name, a]))
   const failures: string[] = []
   const checks = new Map<Check, number>()
   await mapLimit(expected, VERIFY_PARALLELISM, async (wanted) => {
     const { asset, replacedSince } = wanted
     let failure: string | undefined
     try {
-      const found = current.find((a) => a.name === asset.name && a.stored)
+      const found = storedByName.get(asset.name)
       if (found === undefined) {
         failure = 'the release no longer holds it'
       } else {
