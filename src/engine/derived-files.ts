@@ -111,10 +111,11 @@ async function derivedRound(context: RunContext, state: RunState): Promise<Round
   const checksums = context.checksums ? await writeChecksums(context, state, round) : undefined
   if (!context.evidence) return round
   const subjects = subjectsOf(round, checksums)
-  const statements = [
-    await writeEvidence(context, state, round, subjects),
-    await writeProvenance(context, state, round, subjects),
-  ]
+  // Both describe the same subjects, so they are stored side by side.
+  const statements = await Promise.all([
+    writeEvidence(context, state, round, subjects),
+    writeProvenance(context, state, round, subjects),
+  ])
   if (context.signer !== undefined && !round.wrote && subjects.length > 0) {
     for (const statement of statements) {
       if (state.signingSkipped === undefined) await signStatement(context, state, round, statement)

@@ -30,10 +30,14 @@ export async function readForge(
 ): Promise<ForgeReading> {
   const { tagName } = plan.fields
   await forge.connect()
+  // Read side by side, one round trip fewer for a new release; a release that exists leaves
+  // the tag's answer unused (and its failure unreported: the release's own read decides).
+  const tagRead = forge.findTag(tagName)
+  tagRead.catch(() => undefined)
   const existing = await forge.findRelease(tagName)
   let createFirst = false
   if (existing === undefined) {
-    const tag = await forge.findTag(tagName)
+    const tag = await tagRead
     if (tag.state === 'missing' && plan.fields.ref === undefined) {
       throw new ReleaseError({
         code: 'TAG_MISSING',
