@@ -53,6 +53,31 @@ describe('jsonArrayElements', () => {
     ])
   })
 
+  it.each([1, 2, 5, 64])(
+    'with needles, gives only the elements that contain one (chunks of %i bytes)',
+    async (size) => {
+      const releases = [
+        { tag_name: 'v1', assets: [{ name: 'a'.repeat(40) }] },
+        { tag_name: 'v2/beta', assets: [] },
+        { name: 'tag last', assets: [{ name: 'x' }], tag_name: 'v2/beta' },
+        { tag_name: 'v22', body: 'mentions v2 without quotes' },
+      ]
+      const needles = ['"v2/beta"', '"v2\\/beta"'].map((n) => Buffer.from(n))
+      const found: unknown[] = []
+      const text = JSON.stringify(releases)
+      for await (const element of jsonArrayElements(chunksOf(text, size), needles)) {
+        found.push(JSON.parse(element.toString('utf8')))
+      }
+      expect(found).toEqual([releases[1], releases[2]])
+      const escaped = text.replace(/"v2\/beta"/g, '"v2\\/beta"')
+      const viaEscape: unknown[] = []
+      for await (const element of jsonArrayElements(chunksOf(escaped, size), needles)) {
+        viaEscape.push(JSON.parse(element.toString('utf8')))
+      }
+      expect(viaEscape).toEqual([releases[1], releases[2]])
+    },
+  )
+
   it('gives nothing for an empty array, and refuses a cut one', async () => {
     expect(await elementsOf('[ ]', 1)).toEqual([])
     await expect(elementsOf('[{"tag_name": "v1"', 4)).rejects.toThrow(SyntaxError)

@@ -719,8 +719,7 @@ export class GitHubForge implements Forge, DraftReleases, AssetLabels, Attestati
           request: { parseSuccessResponseBody: false },
         })
         const body = response.data as unknown as ReadableStream<Uint8Array> | null
-        for await (const element of jsonArrayElements(body ?? [])) {
-          if (!mayNameTag(element, tagName)) continue
+        for await (const element of jsonArrayElements(body ?? [], tagNeedles(tagName))) {
           const release = JSON.parse(element.toString('utf8')) as GitHubRelease
           if (release.tag_name === tagName) releases.push(release)
         }
@@ -1015,11 +1014,8 @@ function translateAttestationError(error: unknown, repository: string): unknown 
  * Whether a listed release's JSON text may be of `tagName`: it holds the tag as JSON writes it
  * (with or without escaped slashes), or escapes that could hide it.
  */
-function mayNameTag(element: Buffer, tagName: string): boolean {
+/** What an element that may name the tag contains: the tag as JSON writes it, or an escape. */
+function tagNeedles(tagName: string): Buffer[] {
   const quoted = JSON.stringify(tagName)
-  return (
-    element.includes(quoted) ||
-    element.includes(quoted.replace(/\//g, '\\/')) ||
-    element.includes('\\u')
-  )
+  return [quoted, quoted.replace(/\//g, '\\/'), '\\u'].map((text) => Buffer.from(text))
 }

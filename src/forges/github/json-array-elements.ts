@@ -2,13 +2,17 @@
  * The elements of a JSON array read from a byte stream, each as its own JSON text (UTF-8 bytes),
  * without parsing them: a caller that wants few of many large elements (GitHub's list of
  * releases, each with all its assets) parses only those. An element's bytes are held only until
- * it ends, so a page of releases never sits in memory whole.
+ * it ends, so a page of releases never sits in memory whole. With `needles`, only elements that
+ * contain one of them are given, and the others are never copied out of the stream's chunks.
  */
 export async function* jsonArrayElements(
   chunks: AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
+  needles: readonly Buffer[] = [],
 ): AsyncGenerator<Buffer> {
-  const scan = new ElementScanner()
-  for await (const chunk of chunks) yield* scan.push(Buffer.from(chunk))
+  const scan = new ElementScanner(needles)
+  for await (const chunk of chunks) {
+    yield* scan.push(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength))
+  }
   if (!scan.ended()) throw new SyntaxError('unterminated JSON array')
 }
 
@@ -24,6 +28,15 @@ class ElementScanner {
   private parts: Buffer[] = []
   /** Whether an element is open (its first byte seen). */
   private open = false
+  /** Whether the open element contains a needle (always, without needles). */
+  private matched = false
+  /** The open element's last bytes seen, for a needle that spans two chunks. */
+  private tail = Buffer.alloc(0)
+  private readonly longest: number
+
+  constructor(private readonly needles: readonly Buffer[]) {
+    this.longest = Math.max(0, ...needles.map((n) => n.length))
+  }
 
   ended(): boolean {
     return this.depth === 0 && !this.inString && !this.open
@@ -47,28 +60,42 @@ class ElementScanner {
         this.depth++
       } else if (c === CLOSE_BRACKET || c === CLOSE_BRACE) {
         this.depth--
-        if (this.depth === 0 && start >= 0) yield this.finish(chunk.subarray(start, i))
+        if (this.depth === 0 && start >= 0) yield* this.finish(chunk.subarray(start, i))
         if (this.depth === 0) start = -1
       } else if (c === COMMA && this.depth === 1) {
-        if (start >= 0) yield this.finish(chunk.subarray(start, i))
+        if (start >= 0) yield* this.finish(chunk.subarray(start, i))
         start = -1
       } else if (this.depth === 1 && start < 0 && !isSpace(c)) {
         start = this.begin(i)
       }
     }
-    if (start >= 0) this.parts.push(chunk.subarray(start))
+    if (start >= 0) this.keep(chunk.subarray(start))
   }
 
   private begin(at: number): number {
     this.open = true
+    this.matched = this.needles.length === 0
+    this.tail = Buffer.alloc(0)
     return at
   }
 
-  private finish(last: Buffer): Buffer {
-    const element = Buffer.concat([...this.parts, last])
+  /** Holds a piece of the open element, noting whether a needle is in it. */
+  private keep(piece: Buffer): void {
+    this.parts.push(piece)
+    if (this.matched) return
+    const seam = Buffer.concat([this.tail, piece.subarray(0, this.longest)])
+    this.matched = this.needles.some((n) => piece.includes(n) || seam.includes(n))
+    const joined = piece.length >= this.longest ? piece : Buffer.concat([this.tail, piece])
+    this.tail = Buffer.from(joined.subarray(Math.max(0, joined.length - this.longest + 1)))
+  }
+
+  /** The element that ends with `last`, when it is wanted. */
+  private *finish(last: Buffer): Generator<Buffer> {
+    this.keep(last)
+    const parts = this.parts
     this.parts = []
     this.open = false
-    return trimEnd(element)
+    if (this.matched) yield trimEnd(Buffer.concat(parts))
   }
 }
 
