@@ -25,6 +25,22 @@ function filesOf(count: number): Record<string, string> {
   )
 }
 
+/** Stores `content` as app.tar.gz through the release's upload URL, as another job would. */
+async function uploadAsAnotherJob(
+  s: ForgeScenario,
+  uploadUrl: URL,
+  content: string,
+): Promise<void> {
+  const form = new FormData()
+  form.append('attachment', new Blob([content]), 'app.tar.gz')
+  const answer = await fetch(uploadUrl, {
+    method: 'POST',
+    headers: { authorization: `token ${s.token}` },
+    body: form,
+  })
+  expect(answer.status).toBe(201)
+}
+
 async function listingsToPublish(count: number, tag: string): Promise<number> {
   const s = (scenario ??= await startForgeScenario('gitea'))
   const before = s.requests().length
@@ -50,8 +66,6 @@ describe('gitea: uploads checked for same-name twins', () => {
 
   it('gives way to another job’s upload of the same name that got the lower id', async () => {
     const s = (scenario = await startForgeScenario('gitea'))
-    const gitea = s.gitea
-    if (gitea === undefined) throw new Error('no fake Gitea')
     const theirs = 'their build\n'.repeat(40)
     let raced = false
     const result = await runThroughGate(
@@ -64,14 +78,7 @@ describe('gitea: uploads checked for same-name twins', () => {
             return
           }
           raced = true
-          const form = new FormData()
-          form.append('attachment', new Blob([theirs]), 'app.tar.gz')
-          const answer = await fetch(request.url, {
-            method: 'POST',
-            headers: { authorization: `token ${s.token}` },
-            body: form,
-          })
-          expect(answer.status).toBe(201)
+          await uploadAsAnotherJob(s, new URL(request.url), theirs)
         },
       },
     )
@@ -104,15 +111,8 @@ describe('gitea: uploads checked for same-name twins', () => {
           if (raced || uploadsSent < 2 || request.method !== 'GET') return
           if (!LISTING.test(url.pathname)) return
           raced = true
-          const form = new FormData()
-          form.append('attachment', new Blob(['later\n']), 'app.tar.gz')
           url.search = '?name=app.tar.gz'
-          const answer = await fetch(url, {
-            method: 'POST',
-            headers: { authorization: `token ${s.token}` },
-            body: form,
-          })
-          expect(answer.status).toBe(201)
+          await uploadAsAnotherJob(s, url, 'later\n')
         },
       },
     )
