@@ -284,6 +284,21 @@ describe('GitHubForge: creating releases in a build matrix', () => {
     expect(gh.state.journal.filter((e) => e.kind === 'publish')).toHaveLength(1)
   })
 
+  it('finds the tag’s empty duplicate drafts: not one that holds a file, nor another tag’s', async () => {
+    const { release } = await engine.create(fields())
+    const empty = seedRelease('v1.0.0', true)
+    const holding = seedRelease('v1.0.0', true)
+    const asset = gh.state.addAsset(
+      holding,
+      { name: 'a.bin', label: null, contentType: 'application/octet-stream' },
+      'someone',
+    )
+    asset.state = 'uploaded'
+    seedRelease('v2.0.0', true)
+    const found = await forge.findEmptyDuplicates(release)
+    expect(found.map((r) => r.id)).toEqual([String(empty.id)])
+  })
+
   it('refuses to publish a duplicate draft once another release owns the tag', async () => {
     const { release } = await engine.create(fields())
     seedRelease('v1.0.0', false)

@@ -1,4 +1,7 @@
-import { jsonArrayElements } from '../../../src/forges/github/json-array-elements.js'
+import {
+  jsonArrayElements,
+  withoutArrayMember,
+} from '../../../src/forges/github/json-array-elements.js'
 
 /** The text's UTF-8 bytes in chunks of `size` (a chunk may end inside a character). */
 function* chunksOf(text: string, size: number): Generator<Uint8Array> {
@@ -82,5 +85,39 @@ describe('jsonArrayElements', () => {
     expect(await elementsOf('[ ]', 1)).toEqual([])
     await expect(elementsOf('[{"tag_name": "v1"', 4)).rejects.toThrow(SyntaxError)
     await expect(elementsOf('[{"tag_name": "v1"}', 4)).rejects.toThrow(SyntaxError)
+  })
+})
+
+describe('withoutArrayMember', () => {
+  const release = {
+    id: 7,
+    name: 'assets',
+    author: { login: 'octo', assets: [1, 2] },
+    tag_name: 'v1',
+    assets: [
+      { name: 'a "quoted" ]} name', uploader: { login: 'x' } },
+      { name: 'b', list: [[1], { c: '[' }] },
+    ],
+    body: 'ends with "assets": [',
+  }
+
+  it.each([0, 2])(
+    'empties the top-level array only, and says it held something (indent %i)',
+    (indent) => {
+      const { text, held } = withoutArrayMember(
+        Buffer.from(JSON.stringify(release, null, indent)),
+        'assets',
+      )
+      expect(held).toBe(true)
+      expect(JSON.parse(text.toString())).toEqual({ ...release, assets: [] })
+    },
+  )
+
+  it('says an empty array held nothing, and leaves an object without the member as it is', () => {
+    const empty = withoutArrayMember(Buffer.from('{"id":1,"assets":[ ],"draft":true}'), 'assets')
+    expect(empty.held).toBe(false)
+    expect(JSON.parse(empty.text.toString())).toEqual({ id: 1, assets: [], draft: true })
+    const none = Buffer.from('{"id":1,"name":"assets","author":{"assets":[1]}}')
+    expect(withoutArrayMember(none, 'assets')).toEqual({ text: none, held: undefined })
   })
 })

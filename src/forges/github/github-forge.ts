@@ -27,7 +27,7 @@ import type {
   WriteResult,
 } from '../forge.js'
 import { pickCanonicalRelease } from './canonical-release.js'
-import { jsonArrayElements } from './json-array-elements.js'
+import { jsonArrayElements, withoutArrayMember } from './json-array-elements.js'
 import { parseWithPlainJson } from './plain-json.js'
 import {
   isHttpStatus,
@@ -66,6 +66,9 @@ export interface GitHubForgeOptions {
 }
 
 type Octokit = ReturnType<typeof getOctokit>
+
+/** A release as the list of releases gives it, its assets left out (see listRawReleases). */
+type ListedRelease = Omit<GitHubRelease, 'assets'> & { readonly hasAssets: boolean }
 
 interface AssetHandle {
   readonly assetId: number
@@ -385,7 +388,7 @@ export class GitHubForge implements Forge, DraftReleases, AssetLabels, Attestati
 
   async findEmptyDuplicates(release: RemoteRelease): Promise<RemoteRelease[]> {
     const drafts = (await this.listRawReleases(release.tagName)).filter(
-      (r) => r.draft && String(r.id) !== release.id && r.assets?.length === 0,
+      (r) => r.draft && String(r.id) !== release.id && !r.hasAssets,
     )
     return drafts.map((draft) => this.toRemoteRelease(draft, undefined))
   }
@@ -706,8 +709,8 @@ export class GitHubForge implements Forge, DraftReleases, AssetLabels, Attestati
    * read as text and only the tag's releases are parsed: building every release of a history of
    * 1000-asset releases took a run to 300 MiB (`npm run bench`).
    */
-  private async listRawReleases(tagName: string): Promise<GitHubRelease[]> {
-    const releases: GitHubRelease[] = []
+  private async listRawReleases(tagName: string): Promise<ListedRelease[]> {
+    const releases: ListedRelease[] = []
     for (let page = 1; ; page++) {
       const link = await this.call('list releases', async (headers) => {
         const response = await this.octokit.rest.repos.listReleases({
@@ -720,8 +723,10 @@ export class GitHubForge implements Forge, DraftReleases, AssetLabels, Attestati
         })
         const body = response.data as unknown as ReadableStream<Uint8Array> | null
         for await (const element of jsonArrayElements(body ?? [], tagNeedles(tagName))) {
-          const release = JSON.parse(element.toString('utf8')) as GitHubRelease
-          if (release.tag_name === tagName) releases.push(release)
+          // Assets are listed on their own where wanted: a release's thousand are not built here.
+          const { text, held } = withoutArrayMember(element, 'assets')
+          const release = JSON.parse(text.toString('utf8')) as GitHubRelease
+          if (release.tag_name === tagName) releases.push({ ...release, hasAssets: held !== false })
         }
         return response.headers.link ?? ''
       })

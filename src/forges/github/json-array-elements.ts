@@ -108,6 +108,7 @@ function trimEnd(bytes: Buffer): Buffer {
 const QUOTE = 0x22
 const BACKSLASH = 0x5c
 const COMMA = 0x2c
+const COLON = 0x3a
 const OPEN_BRACKET = 0x5b
 const CLOSE_BRACKET = 0x5d
 const OPEN_BRACE = 0x7b
@@ -115,4 +116,72 @@ const CLOSE_BRACE = 0x7d
 
 function isSpace(c: number): boolean {
   return c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09
+}
+
+/**
+ * An object's JSON text with the array of its top-level member `key` emptied, and whether that
+ * array held anything (undefined when there is no such array). A listed release whose thousand
+ * assets are not wanted is then parsed without building them.
+ */
+export function withoutArrayMember(
+  element: Buffer,
+  key: string,
+): { readonly text: Buffer; readonly held: boolean | undefined } {
+  const quotedKey = Buffer.from(JSON.stringify(key))
+  let depth = 0
+  let inString = false
+  let escaped = false
+  let tokenStart = -1
+  let keyEnd = -1
+  for (let i = 0; i < element.length; i++) {
+    const c = element[i] ?? 0
+    if (inString) {
+      if (escaped) escaped = false
+      else if (c === BACKSLASH) escaped = true
+      else if (c === QUOTE) {
+        inString = false
+        const token = tokenStart >= 0 ? element.subarray(tokenStart, i + 1) : undefined
+        keyEnd = token?.equals(quotedKey) === true ? i : -1
+      }
+      continue
+    }
+    if (c === QUOTE) {
+      inString = true
+      tokenStart = depth === 1 ? i : -1
+    } else if (keyEnd >= 0 && (isSpace(c) || c === COLON)) {
+      continue
+    } else if (keyEnd >= 0 && c === OPEN_BRACKET && element.subarray(keyEnd, i).includes(COLON)) {
+      const end = closingBracket(element, i)
+      const held = element.subarray(i + 1, end).some((b) => !isSpace(b))
+      const text = Buffer.concat([element.subarray(0, i + 1), element.subarray(end)])
+      return { text, held }
+    } else if (c === OPEN_BRACKET || c === OPEN_BRACE) {
+      depth++
+    } else if (c === CLOSE_BRACKET || c === CLOSE_BRACE) {
+      depth--
+    }
+    keyEnd = -1
+  }
+  return { text: element, held: undefined }
+}
+
+/** The index of the `]` that closes the array opened at `open`. */
+function closingBracket(text: Buffer, open: number): number {
+  let depth = 0
+  let inString = false
+  let escaped = false
+  for (let i = open; i < text.length; i++) {
+    const c = text[i] ?? 0
+    if (inString) {
+      if (escaped) escaped = false
+      else if (c === BACKSLASH) escaped = true
+      else if (c === QUOTE) inString = false
+    } else if (c === QUOTE) inString = true
+    else if (c === OPEN_BRACKET || c === OPEN_BRACE) depth++
+    else if (c === CLOSE_BRACKET || c === CLOSE_BRACE) {
+      depth--
+      if (depth === 0) return i
+    }
+  }
+  throw new SyntaxError('unterminated JSON array')
 }
