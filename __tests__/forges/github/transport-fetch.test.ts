@@ -53,6 +53,33 @@ describe('the fetch Octokit is given', () => {
     expect(seen[0]?.idempotent).toBeUndefined()
   })
 
+  it('hands on the body’s chunks as the transport read them, not copies (a long list of releases)', async () => {
+    // Each in a buffer of its own, as undici's socket reads come.
+    const chunks = ['[{"tag_name":', '"v1"}]'].map((text) => {
+      const chunk = Buffer.alloc(text.length)
+      chunk.write(text)
+      return chunk
+    })
+    const transport: Transport = {
+      ...recordingTransport().transport,
+      stream: (request) =>
+        Promise.resolve({
+          status: 200,
+          headers: { 'content-type': 'application/json' },
+          body: Readable.from(chunks, { objectMode: false }),
+          url: request.url,
+        }),
+    }
+    const fetch = createTransportFetch({ http: transport, mayAuthorize: () => true })
+    const response = await fetch(`${API}/repos/o/r/releases`)
+    const reader = (response.body as ReadableStream<Uint8Array>).getReader()
+    const seen: Uint8Array[] = []
+    for (let read = await reader.read(); !read.done; read = await reader.read())
+      seen.push(read.value)
+    expect(Buffer.concat(seen).toString()).toBe('[{"tag_name":"v1"}]')
+    expect(seen.every((chunk, i) => chunk.buffer === chunks[i]?.buffer)).toBe(true)
+  })
+
   it('drops the Authorization header for an origin it may not go to', async () => {
     const { transport, seen } = recordingTransport()
     const fetch = createTransportFetch({ http: transport, mayAuthorize: (o) => o === API })

@@ -1,5 +1,3 @@
-import { Readable } from 'node:stream'
-
 import { ReleaseError } from '../../errors.js'
 import type { HttpMethod, HttpRequest, RequestBody, Transport } from '../../http/types.js'
 import { StreamedFile } from './streamed-file.js'
@@ -57,7 +55,11 @@ export function createTransportFetch(options: TransportFetchOptions): FetchFunct
     const empty = method === 'HEAD' || NULL_BODY_STATUSES.has(response.status)
     // Read to its (empty) end: destroying an undici body reports an abort nobody listens to.
     if (empty) response.body.resume()
-    return new Response(empty ? null : (Readable.toWeb(response.body) as ReadableStream), {
+    // ReadableStream.from hands on undici's chunks as they are; Readable.toWeb copies each one,
+    // which for a megabytes-long list of releases left as much again for the collector (a
+    // 1000-file run after three such releases peaked 10-14 MiB higher).
+    const answer = empty ? null : (ReadableStream.from(response.body) as ReadableStream)
+    return new Response(answer, {
       status: response.status,
       headers: response.headers,
     })
