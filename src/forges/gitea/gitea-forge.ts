@@ -355,7 +355,9 @@ export class GiteaForge implements Forge, DraftReleases, SameNameTwins {
   ): Promise<ReadBack<RemoteAsset>[]> {
     const holders = new Map<string, GiteaAttachment[]>()
     for (const attachment of await this.attachmentsAfterNow(release)) {
-      holders.set(attachment.name, [...(holders.get(attachment.name) ?? []), attachment])
+      const named = holders.get(attachment.name)
+      if (named === undefined) holders.set(attachment.name, [attachment])
+      else named.push(attachment)
     }
     const found: ReadBack<RemoteAsset>[] = []
     for (const { file, stored } of uploads) {

@@ -129,38 +129,23 @@ export function withoutArrayMember(
 ): { readonly text: Buffer; readonly held: boolean | undefined } {
   const quotedKey = Buffer.from(JSON.stringify(key))
   let depth = 0
-  let inString = false
-  let escaped = false
-  let tokenStart = -1
-  let keyEnd = -1
   for (let i = 0; i < element.length; i++) {
     const c = element[i] ?? 0
-    if (inString) {
-      if (escaped) escaped = false
-      else if (c === BACKSLASH) escaped = true
-      else if (c === QUOTE) {
-        inString = false
-        const token = tokenStart >= 0 ? element.subarray(tokenStart, i + 1) : undefined
-        keyEnd = token?.equals(quotedKey) === true ? i : -1
-      }
-      continue
+    if (c === OPEN_BRACKET || c === OPEN_BRACE) depth++
+    else if (c === CLOSE_BRACKET || c === CLOSE_BRACE) depth--
+    if (c !== QUOTE) continue
+    const end = stringEnd(element, i)
+    const named = depth === 1 && element.subarray(i, end + 1).equals(quotedKey)
+    i = end
+    if (!named) continue
+    const colon = nextNonSpace(element, end + 1)
+    const open = nextNonSpace(element, colon + 1)
+    if (element[colon] !== COLON || element[open] !== OPEN_BRACKET) continue
+    const close = closingBracket(element, open)
+    return {
+      text: Buffer.concat([element.subarray(0, open + 1), element.subarray(close)]),
+      held: element.subarray(open + 1, close).some((b) => !isSpace(b)),
     }
-    if (c === QUOTE) {
-      inString = true
-      tokenStart = depth === 1 ? i : -1
-    } else if (keyEnd >= 0 && (isSpace(c) || c === COLON)) {
-      continue
-    } else if (keyEnd >= 0 && c === OPEN_BRACKET && element.subarray(keyEnd, i).includes(COLON)) {
-      const end = closingBracket(element, i)
-      const held = element.subarray(i + 1, end).some((b) => !isSpace(b))
-      const text = Buffer.concat([element.subarray(0, i + 1), element.subarray(end)])
-      return { text, held }
-    } else if (c === OPEN_BRACKET || c === OPEN_BRACE) {
-      depth++
-    } else if (c === CLOSE_BRACKET || c === CLOSE_BRACE) {
-      depth--
-    }
-    keyEnd = -1
   }
   return { text: element, held: undefined }
 }
@@ -168,20 +153,27 @@ export function withoutArrayMember(
 /** The index of the `]` that closes the array opened at `open`. */
 function closingBracket(text: Buffer, open: number): number {
   let depth = 0
-  let inString = false
-  let escaped = false
   for (let i = open; i < text.length; i++) {
     const c = text[i] ?? 0
-    if (inString) {
-      if (escaped) escaped = false
-      else if (c === BACKSLASH) escaped = true
-      else if (c === QUOTE) inString = false
-    } else if (c === QUOTE) inString = true
+    if (c === QUOTE) i = stringEnd(text, i)
     else if (c === OPEN_BRACKET || c === OPEN_BRACE) depth++
-    else if (c === CLOSE_BRACKET || c === CLOSE_BRACE) {
-      depth--
-      if (depth === 0) return i
-    }
+    else if ((c === CLOSE_BRACKET || c === CLOSE_BRACE) && --depth === 0) return i
   }
   throw new SyntaxError('unterminated JSON array')
+}
+
+/** The index of the quote that closes the string opened at `open`. */
+function stringEnd(text: Buffer, open: number): number {
+  for (let i = open + 1; i < text.length; i++) {
+    const c = text[i]
+    if (c === BACKSLASH) i++
+    else if (c === QUOTE) return i
+  }
+  throw new SyntaxError('unterminated JSON string')
+}
+
+function nextNonSpace(text: Buffer, from: number): number {
+  let i = from
+  while (i < text.length && isSpace(text[i] ?? 0)) i++
+  return i
 }
