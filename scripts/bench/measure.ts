@@ -8,6 +8,10 @@
  * - polling `/proc/<pid>/status` VmRSS of the whole process tree every `pollMs`: the largest sum
  *   seen, which is what counts for jobs that run several processes at once (xargs -P 4).
  * The reported peak is the larger of the two.
+ *
+ * CPU time comes from GNU time too (user + system, the process and the children it waited for),
+ * and this process's own CPU over the same span is kept beside it: the fake forges run in this
+ * process, so that is what the server spent answering the run (plus the polling, a few ms).
  */
 import { spawn } from 'node:child_process'
 import { existsSync, readFileSync } from 'node:fs'
@@ -31,6 +35,10 @@ export interface Measurement {
   readonly polledTreeRssBytes: number
   /** How many processes were alive at most at one poll (1 for forge-release). */
   readonly maxProcesses: number
+  /** User + system CPU of the command, from GNU time; undefined when it is not installed. */
+  readonly cpuMs: number | undefined
+  /** User + system CPU of this process (the fake forges) while the command ran. */
+  readonly hostCpuMs: number
   readonly stdoutTail: string
   readonly stderrTail: string
 }
@@ -55,10 +63,11 @@ export async function measure(
   const tmp = await mkdtemp(path.join(os.tmpdir(), 'forge-release-bench-'))
   const timeFile = path.join(tmp, 'time.txt')
   const [file, argv] = useTime
-    ? [GNU_TIME, ['-f', '%M', '-o', timeFile, command, ...args]]
+    ? [GNU_TIME, ['-f', '%M %U %S', '-o', timeFile, command, ...args]]
     : [command, [...args]]
   const startedAt = Date.now()
   const started = performance.now()
+  const hostCpuBefore = process.cpuUsage()
   const child = spawn(file, argv, {
     cwd: options.cwd,
     env: options.env,
@@ -90,26 +99,35 @@ export async function measure(
     child.on('close', (code, signal) => resolve(code ?? (signal === null ? -1 : 128)))
   })
   const wallMs = performance.now() - started
+  const hostCpu = process.cpuUsage(hostCpuBefore)
   clearInterval(timer)
   if (killer !== undefined) clearTimeout(killer)
-  let maxRssSingleBytes: number | undefined
-  if (useTime) {
-    const text = await readFile(timeFile, 'utf8').catch(() => '')
-    // GNU time writes "Command exited with non-zero status N" before the figure on failure.
-    const kib = Number(text.trim().split('\n').pop())
-    if (Number.isFinite(kib) && kib > 0) maxRssSingleBytes = kib * 1024
-  }
+  const timed = useTime ? parseGnuTime(await readFile(timeFile, 'utf8').catch(() => '')) : {}
   await rm(tmp, { recursive: true, force: true })
   return {
     exitCode,
     startedAt,
     wallMs,
-    peakRssBytes: Math.max(maxRssSingleBytes ?? 0, polledTreeRssBytes),
-    maxRssSingleBytes,
+    peakRssBytes: Math.max(timed.maxRssBytes ?? 0, polledTreeRssBytes),
+    maxRssSingleBytes: timed.maxRssBytes,
     polledTreeRssBytes,
     maxProcesses,
+    cpuMs: timed.cpuMs,
+    hostCpuMs: (hostCpu.user + hostCpu.system) / 1000,
     stdoutTail: stdout,
     stderrTail: stderr,
+  }
+}
+
+/** GNU time's `%M %U %S` line: max RSS in KiB, user and system seconds. */
+export function parseGnuTime(text: string): { maxRssBytes?: number; cpuMs?: number } {
+  // GNU time writes "Command exited with non-zero status N" before the figures on failure.
+  const [kib, user, system] = (text.trim().split('\n').pop() ?? '').split(' ').map(Number)
+  return {
+    ...(kib !== undefined && Number.isFinite(kib) && kib > 0 ? { maxRssBytes: kib * 1024 } : {}),
+    ...(user !== undefined && system !== undefined && Number.isFinite(user + system)
+      ? { cpuMs: (user + system) * 1000 }
+      : {}),
   }
 }
 

@@ -22,6 +22,10 @@ export interface RunRecord {
   readonly maxRssSingleBytes: number | undefined
   readonly polledTreeRssBytes: number
   readonly maxProcesses: number
+  /** User + system CPU of the tool's processes; undefined without GNU time. */
+  readonly cpuMs: number | undefined
+  /** CPU the bench process (the fake forge answering) spent during the run. */
+  readonly serverCpuMs: number
   /** Asset bytes the scenario is about (for throughput). */
   readonly payloadBytes: number
   readonly traffic: Traffic
@@ -45,8 +49,10 @@ export interface SummaryRow {
   /** Largest over the runs. */
   readonly peakRssBytes: number
   readonly payloadBytes: number
-  /** Traffic of the run with the median wall time. */
+  /** Traffic, and the CPU figures below, of the run with the median wall time. */
   readonly traffic: Traffic
+  readonly cpuMs: number | undefined
+  readonly serverCpuMs: number
   readonly firstRequestMs: number | undefined
   /**
    * forge-release only: the median over repetitions of raw wall time ÷ forge-release wall time,
@@ -115,6 +121,8 @@ export function summarise(records: readonly RunRecord[]): SummaryRow[] {
       peakRssBytes: Math.max(...basis.map((r) => r.peakRssBytes)),
       payloadBytes: first.payloadBytes,
       traffic: typical.traffic,
+      cpuMs: typical.cpuMs,
+      serverCpuMs: typical.serverCpuMs,
       firstRequestMs: firsts.length === 0 ? undefined : median(firsts),
       ...(Object.keys(pairedRatios).length === 0 ? {} : { pairedRatios }),
       ...(failed?.error === undefined ? {} : { error: failed.error }),
@@ -243,6 +251,40 @@ export function renderPhases(rows: readonly SummaryRow[]): string {
     const cell = (ms: number | undefined): string => (ms === undefined ? '–' : seconds(ms))
     lines.push(
       `| ${row.forge} | ${row.scenario} | ${cell(row.firstRequestMs)} | ${cell(t.uploadPhaseMs)}${raw === undefined ? '' : ` (${seconds(raw.wallMs)})`} | ${seconds(Math.max(0, row.wallMs - first - upload))} | ${cell(t.evidenceWaitMs)} | ${seconds(row.wallMs)} |`,
+    )
+  }
+  return lines.join('\n')
+}
+
+/** The loopback throughput scenarios, where client and fake share the machine's cores. */
+const CPU_BOUND_SCENARIOS = new Set(['1', '2'])
+
+/**
+ * What the CPU allows on the loopback, where the tool and the fake share `cores`: the tool's and
+ * the fake's CPU seconds of one run, the cores they kept busy on average, and the floor, i.e. the
+ * wall time of that much work with every core busy the whole time. The raw transfer's wall time
+ * over forge-release's floor is the best ratio forge-release could reach without spending less
+ * CPU.
+ */
+export function renderCpu(rows: readonly SummaryRow[], cores: number): string {
+  const lines = [
+    '| forge | scenario | tool | wall s | tool CPU s | fake server CPU s | cores busy | CPU floor s | raw ÷ floor |',
+    '|---|---|---|---|---|---|---|---|---|',
+  ]
+  for (const row of rows) {
+    if (!CPU_BOUND_SCENARIOS.has(row.scenario) || row.cpuMs === undefined) continue
+    if (row.tool !== 'forge-release' && row.tool !== 'raw transfer' && row.tool !== RAW_HASHED) {
+      continue
+    }
+    const busyMs = row.cpuMs + row.serverCpuMs
+    const floorMs = busyMs / cores
+    const raw = rows.find(
+      (r) => r.forge === row.forge && r.scenario === row.scenario && r.tool === 'raw transfer',
+    )
+    const best =
+      row.tool === 'forge-release' && raw !== undefined ? raw.wallMs / floorMs : undefined
+    lines.push(
+      `| ${row.forge} | ${row.scenario} | ${row.tool} | ${seconds(row.wallMs)} | ${seconds(row.cpuMs)} | ${seconds(row.serverCpuMs)} | ${(busyMs / row.wallMs).toFixed(2)} | ${seconds(floorMs)} | ${best === undefined ? '' : best.toFixed(2)} |`,
     )
   }
   return lines.join('\n')
