@@ -1,12 +1,5 @@
-import {
-  closeSync,
-  constants,
-  createReadStream,
-  fstatSync,
-  openSync,
-  readSync,
-  type ReadStream,
-} from 'node:fs'
+import { constants, type ReadStream } from 'node:fs'
+import { open, type FileHandle } from 'node:fs/promises'
 import { Readable } from 'node:stream'
 
 import { ReleaseError } from '../errors.js'
@@ -113,91 +106,48 @@ function prepareFile(
   return {
     headers: { 'content-type': contentType, 'content-length': String(length) },
     length,
-    // Through a promise, so that a failed open or check rejects, as the callers expect.
-    open: (onSent) =>
-      Promise.resolve().then(() =>
-        openFileBody({ path, size, observer, preamble, epilogue }, onSent),
-      ),
-  }
-}
-
-interface FileBodyParts {
-  readonly path: string
-  readonly size: number
-  readonly observer: FileReadObserver | undefined
-  readonly preamble: Buffer
-  readonly epilogue: Buffer
-}
-
-function openFileBody(parts: FileBodyParts, onSent: (bytes: number) => void): OpenedBody {
-  const { path, size, observer, preamble, epilogue } = parts
-  const fd = openChecked(path, size, observer)
-  const source = size <= READ_CHUNK_BYTES ? readWhole(fd, parts) : streamFrom(fd, parts)
-  const body = Readable.from(streamParts(preamble, source, epilogue, onSent), {
-    objectMode: false,
-    // Pull one chunk at a time, so progress reflects what undici has taken, not read-ahead.
-    highWaterMark: 1,
-  })
-  let closed = false
-  return {
-    body,
-    close: () => {
-      if (closed) return
-      closed = true
-      if (source.file instanceof Readable) source.file.destroy()
-      body.destroy()
+    open: async (onSent) => {
+      const handle = await openChecked(path, size, observer)
+      // An empty file has no byte range to read; the stream's end is inclusive. The handle stays
+      // open until the attempt closes, so the file can be checked again after the last read.
+      const file =
+        size === 0
+          ? undefined
+          : handle.createReadStream({
+              start: 0,
+              end: size - 1,
+              highWaterMark: READ_CHUNK_BYTES,
+              autoClose: false,
+            })
+      const tap = observer?.tap()
+      const source: FileSource = { file, size, tap, recheck: () => recheck(handle, observer) }
+      const body = Readable.from(streamParts(preamble, source, epilogue, onSent), {
+        objectMode: false,
+        // Pull one chunk at a time, so progress reflects what undici has taken, not read-ahead.
+        highWaterMark: 1,
+      })
+      let closed = false
+      return {
+        body,
+        close: () => {
+          if (closed) return
+          closed = true
+          file?.destroy()
+          body.destroy()
+          void handle.close().catch(() => undefined)
+        },
+      }
     },
   }
 }
 
-/**
- * A file of one chunk at most is read at once, checked again and closed, all synchronously: the
- * asynchronous read and close were two more thread-pool round trips per file, which is what a
- * release of many small files spends its time on (a 64 KiB read from the page cache takes
- * microseconds). A file rewritten while it was read is refused before any byte is sent.
- */
-function readWhole(fd: number, parts: FileBodyParts): FileSource {
-  const { size, observer } = parts
-  try {
-    const data = Buffer.allocUnsafe(size)
-    let read = 0
-    while (read < size) {
-      const bytes = readSync(fd, data, read, size - read, read)
-      if (bytes === 0) throw sizeChanged(parts.path, size, read)
-      read += bytes
-    }
-    observer?.checkOpened?.(fstatSync(fd))
-    return { file: [data], size, tap: observer?.tap(), recheck: () => undefined }
-  } finally {
-    closeSync(fd)
-  }
-}
-
-/**
- * A larger file is streamed in READ_CHUNK_BYTES reads. The stream owns the descriptor and closes
- * it once the body ends or is destroyed, after any read still in flight; the body checks the
- * file again through it, synchronously, before the stream can end.
- */
-function streamFrom(fd: number, parts: FileBodyParts): FileSource {
-  const { path, size, observer } = parts
-  const file = createReadStream(path, {
-    fd,
-    start: 0,
-    end: size - 1,
-    highWaterMark: READ_CHUNK_BYTES,
-  })
-  const recheck = (): void => observer?.checkOpened?.(fstatSync(fd))
-  return { file, size, tap: observer?.tap(), recheck }
-}
-
 /** The file part of one attempt's body. */
 interface FileSource {
-  /** The file's bytes: read already, or streamed as they are read. */
-  readonly file: readonly Buffer[] | ReadStream
+  readonly file: ReadStream | undefined
   readonly size: number
   readonly tap: ReadTap | undefined
-  /** Throws when the file is no longer the one planned; only before the read stream ends. */
-  readonly recheck: () => void
+  /** Throws when the file is no longer the one planned. */
+  readonly recheck: () => Promise<void>
 }
 
 async function* streamParts(
@@ -219,14 +169,13 @@ async function* streamParts(
     yield preamble
     onSent(preamble.length)
   }
-  if (size > 0) {
+  if (file !== undefined) {
     for await (const chunk of file) {
       const buffer = chunk as Buffer
       tap?.update(buffer)
       read += buffer.length
       if (read === size) {
-        // Synchronous, so the stream cannot end and close the descriptor before the check.
-        source.recheck()
+        await source.recheck()
         tap?.finish()
       }
       yield buffer
@@ -240,19 +189,17 @@ async function* streamParts(
 }
 
 /**
- * Opens the file for one attempt and checks, on the open descriptor, that it is the file planned
+ * Opens the file for one attempt and checks, on the open handle, that it is the file planned
  * (the observer's identity) and still `size` bytes long.
- *
- * Synchronous on purpose: for a file in the page cache these calls take microseconds, while each
- * promise call is a round trip through libuv's thread pool. A 1000-file release spent about half
- * a second of its main thread in the open, stat and close round trips (cpu profile of `npm run
- * bench` scenario 6). Files over one chunk are still read asynchronously. READ_FLAGS has
- * O_NONBLOCK, so a FIFO put in the file's place cannot block the open.
  */
-function openChecked(path: string, size: number, observer: FileReadObserver | undefined): number {
-  let fd: number
+async function openChecked(
+  path: string,
+  size: number,
+  observer: FileReadObserver | undefined,
+): Promise<FileHandle> {
+  let handle: FileHandle
   try {
-    fd = openSync(path, READ_FLAGS)
+    handle = await open(path, READ_FLAGS)
   } catch (error) {
     throw new ReleaseError({
       code: 'ASSET_NOT_FOUND',
@@ -262,14 +209,18 @@ function openChecked(path: string, size: number, observer: FileReadObserver | un
     })
   }
   try {
-    const stats = fstatSync(fd)
+    const stats = await handle.stat()
     observer?.checkOpened?.(stats)
     if (stats.size !== size) throw sizeChanged(path, size, stats.size)
   } catch (error) {
-    closeSync(fd)
+    await handle.close()
     throw error
   }
-  return fd
+  return handle
+}
+
+async function recheck(handle: FileHandle, observer: FileReadObserver | undefined): Promise<void> {
+  if (observer?.checkOpened !== undefined) observer.checkOpened(await handle.stat())
 }
 
 function sizeChanged(path: string, planned: number, actual: number): ReleaseError {
