@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process'
 import { once } from 'node:events'
-import { closeSync, openSync } from 'node:fs'
+import { closeSync, openSync, readdirSync, readlinkSync } from 'node:fs'
 import { type FileHandle, open } from 'node:fs/promises'
 import type http from 'node:http'
 import { join } from 'node:path'
@@ -210,6 +210,56 @@ describe('prepareBody with a FileDigest observer', () => {
     expect(bytes.equals(data)).toBe(true)
     expect(digest.known).toBe(known)
   })
+})
+
+/** The descriptors this process holds that point at `path` (Linux: /proc/self/fd). */
+function descriptorsOf(path: string): string[] {
+  return readdirSync('/proc/self/fd').filter((fd) => {
+    try {
+      return readlinkSync(`/proc/self/fd/${fd}`) === path
+    } catch {
+      return false
+    }
+  })
+}
+
+const closedStreams = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 50))
+
+describe('prepareBody file descriptors', () => {
+  const linuxOnly = process.platform === 'linux' ? it : it.skip
+
+  linuxOnly.each([
+    ['in several reads', 3 * MIB + 1],
+    ['in one read', 64 * 1024],
+  ])(
+    'holds none once attempts end (%s): read whole, abandoned, empty, or refused by the check',
+    async (_how, size) => {
+      const { data, path } = await fileOf(size)
+      const { path: empty } = await fileOf(0)
+      const checks: number[] = []
+      const observer: FileReadObserver = {
+        tap: () => undefined,
+        checkOpened: (stats) => checks.push(stats.size),
+      }
+      const prepared = prepareBody({ kind: 'file', path, size: data.length, observer })
+      for (let attempt = 0; attempt < 5; attempt++) {
+        expect((await sendOnce(prepared)).bytes.equals(data)).toBe(true)
+      }
+      await abandonAfterFirstChunk(await prepared.open(() => undefined))
+      await sendOnce({ kind: 'file', path: empty, size: 0 })
+      await expect(sendOnce({ kind: 'file', path, size: data.length + 1 })).rejects.toThrow(
+        /changed while publishing/,
+      )
+      await closedStreams()
+      expect(descriptorsOf(path)).toEqual([])
+      expect(descriptorsOf(empty)).toEqual([])
+      // Each complete read checked the file on opening and again on its open descriptor after
+      // the last byte was read; the abandoned attempt only on opening when it stopped before
+      // the last byte (the 64 KiB file is one chunk, so its first chunk is its last).
+      expect(checks).toHaveLength(size > MIB ? 11 : 12)
+      expect(checks.every((checked) => checked === data.length)).toBe(true)
+    },
+  )
 })
 
 describe('transport uploads with a FileDigest observer', () => {
