@@ -158,7 +158,7 @@ function openFileBody(parts: FileBodyParts, onSent: (bytes: number) => void): Op
 /**
  * The file read in READ_CHUNK_BYTES chunks. `autoClose: false` keeps the descriptor open after
  * the last chunk, for the check after it, until the attempt closes and destroys the stream (a
- * stream that closed on its own end raced that check: EBADF in 2 of 60 bench uploads of 1 GiB).
+ * stream that closed on its own end raced that check: EBADF in 2 of 12 bench uploads of 1 GiB).
  */
 function streamFrom(fd: number, path: string, size: number): ReadStream {
   return createReadStream(path, {
