@@ -825,7 +825,7 @@ async function main(): Promise<void> {
     '',
     `What the CPU allows on the loopback (${info.nproc} cores shared by the tool and the fake; runs with the median wall time):`,
     '',
-    renderCpu(rows, os.availableParallelism()),
+    renderCpu(rows, Number(info.nproc)),
     '',
     targetTable,
     '',

@@ -223,7 +223,17 @@ function descriptorsOf(path: string): string[] {
   })
 }
 
-const closedStreams = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 50))
+/**
+ * The descriptors still pointing at `path` once closing has had its chance: a destroyed stream
+ * closes its descriptor after any read in flight, so this waits up to 2 s for none to be left.
+ */
+async function descriptorsLeft(path: string): Promise<string[]> {
+  for (const deadline = Date.now() + 2000; Date.now() < deadline;) {
+    if (descriptorsOf(path).length === 0) return []
+    await new Promise((resolve) => setTimeout(resolve, 10))
+  }
+  return descriptorsOf(path)
+}
 
 describe('prepareBody file descriptors', () => {
   const linuxOnly = process.platform === 'linux' ? it : it.skip
@@ -250,9 +260,8 @@ describe('prepareBody file descriptors', () => {
       await expect(sendOnce({ kind: 'file', path, size: data.length + 1 })).rejects.toThrow(
         /changed while publishing/,
       )
-      await closedStreams()
-      expect(descriptorsOf(path)).toEqual([])
-      expect(descriptorsOf(empty)).toEqual([])
+      expect(await descriptorsLeft(path)).toEqual([])
+      expect(await descriptorsLeft(empty)).toEqual([])
       // Each complete read checked the file on opening and again on its open descriptor after
       // the last byte was read; the abandoned attempt only on opening when it stopped before
       // the last byte (the 64 KiB file is one chunk, so its first chunk is its last).

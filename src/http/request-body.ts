@@ -133,8 +133,8 @@ function openFileBody(parts: FileBodyParts, onSent: (bytes: number) => void): Op
   const fd = openChecked(path, size, observer)
   // An empty file has no byte range to read (the stream's end is inclusive), so its descriptor
   // is done with at once.
-  if (size === 0) closeSync(fd)
   const file = size === 0 ? undefined : streamFrom(fd, path, size)
+  if (file === undefined) closeSync(fd)
   const recheck = (): void => observer?.checkOpened?.(fstatSync(fd))
   const source: FileSource = { file, size, tap: observer?.tap(), recheck }
   const body = Readable.from(streamParts(preamble, source, epilogue, onSent), {

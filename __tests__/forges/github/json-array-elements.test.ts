@@ -9,9 +9,13 @@ function* chunksOf(text: string, size: number): Generator<Uint8Array> {
   for (let i = 0; i < bytes.length; i += size) yield bytes.subarray(i, i + size)
 }
 
-async function elementsOf(text: string, size: number): Promise<unknown[]> {
+async function elementsOf(
+  text: string,
+  size: number,
+  needles: readonly Buffer[] = [],
+): Promise<unknown[]> {
   const found: unknown[] = []
-  for await (const element of jsonArrayElements(chunksOf(text, size))) {
+  for await (const element of jsonArrayElements(chunksOf(text, size), needles)) {
     found.push(JSON.parse(element.toString('utf8')))
   }
   return found
@@ -66,18 +70,10 @@ describe('jsonArrayElements', () => {
         { tag_name: 'v22', body: 'mentions v2 without quotes' },
       ]
       const needles = ['"v2/beta"', '"v2\\/beta"'].map((n) => Buffer.from(n))
-      const found: unknown[] = []
       const text = JSON.stringify(releases)
-      for await (const element of jsonArrayElements(chunksOf(text, size), needles)) {
-        found.push(JSON.parse(element.toString('utf8')))
-      }
-      expect(found).toEqual([releases[1], releases[2]])
+      expect(await elementsOf(text, size, needles)).toEqual([releases[1], releases[2]])
       const escaped = text.replace(/"v2\/beta"/g, '"v2\\/beta"')
-      const viaEscape: unknown[] = []
-      for await (const element of jsonArrayElements(chunksOf(escaped, size), needles)) {
-        viaEscape.push(JSON.parse(element.toString('utf8')))
-      }
-      expect(viaEscape).toEqual([releases[1], releases[2]])
+      expect(await elementsOf(escaped, size, needles)).toEqual([releases[1], releases[2]])
     },
   )
 

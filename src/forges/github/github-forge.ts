@@ -1016,10 +1016,9 @@ function translateAttestationError(error: unknown, repository: string): unknown 
 }
 
 /**
- * Whether a listed release's JSON text may be of `tagName`: it holds the tag as JSON writes it
- * (with or without escaped slashes), or escapes that could hide it.
+ * What a listed release's JSON text holds when it may be of `tagName`: the tag as JSON writes it
+ * (with or without escaped slashes), or an escape that could hide it.
  */
-/** What an element that may name the tag contains: the tag as JSON writes it, or an escape. */
 function tagNeedles(tagName: string): Buffer[] {
   const quoted = JSON.stringify(tagName)
   return [quoted, quoted.replace(/\//g, '\\/'), '\\u'].map((text) => Buffer.from(text))
