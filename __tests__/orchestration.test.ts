@@ -112,11 +112,30 @@ describe('the engine', () => {
     expect(result.outputs.evidence_sha).toBe('f'.repeat(64))
   })
 
-  it('fails naming the asset when the forge serves another size than the file', async () => {
-    const forge = new MemoryForge({ servedSize: { 'two.bin': 3 } })
+  it('checks one file through its download link and the others by the size the server lists', async () => {
+    const forge = new MemoryForge()
+    const result = await runInProcess(baseEnv, await workspace(), { forge })
+    expect(result.exitCode).toBe(0)
+    expect(forge.calls.filter((call) => call.startsWith('fetchAssetSize'))).toEqual([
+      'fetchAssetSize one.bin',
+    ])
+    expect(result.output).toMatch(
+      /^Verified 5 assets: 4 by the size the server lists, 1 by the size its download link serves$/m,
+    )
+  })
+
+  it('fails naming the asset when its download link serves another size than the file', async () => {
+    const forge = new MemoryForge({ servedSize: { 'one.bin': 2 } })
     const result = await runInProcess(baseEnv, await workspace(), { forge })
     expect(result.exitCode).toBe(1)
-    expect(result.output).toMatch(/two\.bin: the forge serves 3 bytes, the file has 4/)
+    expect(result.output).toMatch(/one\.bin: the forge serves 2 bytes, the file has 3/)
+  })
+
+  it('fails naming the asset when the server lists another size than the file', async () => {
+    const forge = new MemoryForge({ listedSize: { 'two.bin': 3 } })
+    const result = await runInProcess(baseEnv, await workspace(), { forge })
+    expect(result.exitCode).toBe(1)
+    expect(result.output).toMatch(/two\.bin: the forge lists 3 bytes, the file has 4/)
   })
 
   it('warns when an existing tag points at another commit than the given ref', async () => {

@@ -33,6 +33,8 @@ export interface MemoryForgeOptions {
   readonly loseCreateRace?: boolean
   /** Size reported by fetchAssetSize for this asset name (to simulate a truncated file). */
   readonly servedSize?: Readonly<Record<string, number>>
+  /** Sizes the listing reports instead of the stored bytes' (as a server that lost bytes). */
+  readonly listedSize?: Readonly<Record<string, number>>
 }
 
 export class MemoryForge implements Forge {
@@ -83,7 +85,7 @@ export class MemoryForge implements Forge {
       assets.push({
         name,
         url: `mem://${name}`,
-        size: file.bytes.length,
+        size: this.options.listedSize?.[name] ?? file.bytes.length,
         sha256: file.sha256,
         stored: true,
         ...(link === undefined ? {} : { link }),

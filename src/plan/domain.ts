@@ -21,8 +21,8 @@ export type SymlinkPolicy = 'inside' | 'always' | 'never'
 export type UploadTarget = 'generic_package' | 'project_uploads'
 /**
  * How published files are checked (input `verify`): `standard` (`true`) compares the server's own
- * sha256 where it reports one, else the size it serves; `full` downloads and hashes every file;
- * `off` (`false`) checks nothing.
+ * sha256 where it reports one, else the size it lists (and one file's download link); `full`
+ * downloads and hashes every file; `off` (`false`) checks nothing.
  */
 export type VerifyMode = 'off' | 'standard' | 'full'
 

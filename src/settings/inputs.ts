@@ -277,7 +277,7 @@ export const INPUTS = [
     values: ['true', 'false', 'full'],
     default: 'true',
     description:
-      "After publishing, check every uploaded asset: `true` compares the server's own sha256 where it reports one (GitHub, GitLab package files), else the size it serves through a documented request; `full` downloads and hashes every file; `false` skips the check.",
+      "After publishing, check every uploaded asset: `true` compares the server's own sha256 where it reports one (GitHub, GitLab package files), else the size the server lists for it, with one file's download link read as well (a one-byte ranged GET); `full` downloads and hashes every file; `false` skips the check.",
   },
   {
     name: 'ca_file',
