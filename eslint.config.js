@@ -96,6 +96,7 @@ export default tseslint.config(
       '.bench/**',
       '*.config.js',
       '**/*.mjs',
+      '**/*.cjs',
     ],
   },
   js.configs.recommended,

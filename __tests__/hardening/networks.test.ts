@@ -187,11 +187,16 @@ describeTls('self-managed servers with a private CA', () => {
       await expectNoTokenLeak(s.token, result, workspace)
     })
 
-    it('tunnels every request through HTTPS_PROXY with CONNECT', async () => {
+    // The bundle too: it loads undici's parts one by one, and undici's proxy agent opens its
+    // tunnel with a dispatcher method that undici's index would otherwise have installed.
+    it.each([
+      ['in process', runInProcess],
+      ['the bundle', runBundle],
+    ] as const)('tunnels every request through HTTPS_PROXY with CONNECT (%s)', async (_, run) => {
       const s = await startTls(forge)
       const p = (proxy = await startRecordingProxy([PROXY_ONLY_HOST]))
       const workspace = await makeWorkspace(FILES)
-      const result = await runInProcess(
+      const result = await run(
         s.env({
           INPUT_TAG_NAME: tagFor(forge),
           INPUT_ASSETS: 'dist/*',

@@ -1,9 +1,10 @@
 import { readFileSync } from 'node:fs'
 import tls from 'node:tls'
 
-import { Agent, type Dispatcher, EnvHttpProxyAgent } from 'undici'
+import type { Dispatcher } from 'undici'
 
 import { ReleaseError } from '../errors.js'
+import { Agent, EnvHttpProxyAgent, installDispatcherApi } from './undici-parts.js'
 
 export interface DispatcherOptions {
   readonly connections: number
@@ -21,6 +22,7 @@ export interface DispatcherOptions {
  * Like undici, an https URL falls back to HTTP_PROXY when HTTPS_PROXY is unset.
  */
 export function createDispatcher(options: DispatcherOptions): Dispatcher {
+  installDispatcherApi()
   const ca = options.caFile === undefined ? undefined : readTrustedCas(options.caFile, options.env)
   const tlsOptions = ca === undefined ? {} : { ca }
   const agentOptions = {
